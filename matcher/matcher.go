@@ -1,0 +1,284 @@
+// Package matcher compiles many regular expressions into one line matcher.
+//
+// Go's regexp has no fast case-insensitive literal scan, so running a few
+// hundred (?i) patterns on every line costs about half a millisecond a line.
+// The matcher does what RE2's FilteredRE2 and Hyperscan do instead: it
+// extracts the literals each pattern requires (regexp/syntax), searches all
+// of them at once with one case-folding Aho-Corasick pass, checks a
+// candidate's other literals, and runs a pattern's regex only on the lines
+// that hold its literals. Per-line state lives in a Scratch, so one Matcher
+// serves many goroutines and a line that matches nothing allocates nothing.
+package matcher
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"strings"
+)
+
+// Pattern is one regular expression to compile.
+type Pattern struct {
+	// Expr is the RE2 expression, flags included ("(?i)exec format error").
+	Expr string
+	// NoLiteral allows a pattern without a required literal of three bytes
+	// or more. It runs on every line.
+	NoLiteral bool
+}
+
+// MinTrigger is the shortest literal that may trigger a pattern.
+const MinTrigger = 3
+
+// PatternError says which pattern could not be compiled and why.
+type PatternError struct {
+	Index int
+	Expr  string
+	Msg   string
+}
+
+func (e *PatternError) Error() string {
+	return fmt.Sprintf("pattern %d %q: %s", e.Index, e.Expr, e.Msg)
+}
+
+// ErrNoLiteral is the message of a PatternError for a pattern the prefilter
+// cannot narrow down.
+const ErrNoLiteral = "has no required literal of 3 or more characters, so it would run on every line; add a distinctive word, or set no_literal: true to accept the cost"
+
+// Matcher finds which of its patterns match a line.
+type Matcher struct {
+	patterns []compiled
+	// alts are the prefilter alternatives: a pattern is a candidate when
+	// one of its alternatives has all its literals in the line.
+	alts []alternative
+	// ac searches every alternative's trigger literal at once; its ids are
+	// indexes into alts.
+	ac *automaton
+	// always are patterns without literals; they run on every line.
+	always []int
+}
+
+type compiled struct {
+	re *regexp.Regexp
+	// Triggers are the literals chosen to trigger this pattern, one per
+	// alternative (for diagnostics and lint).
+	triggers []string
+}
+
+type alternative struct {
+	pattern int
+	// others are the alternative's literals besides the trigger.
+	others [][]byte
+}
+
+// Compile builds a matcher; the id of a pattern is its index in pats.
+func Compile(pats []Pattern) (*Matcher, error) {
+	m := &Matcher{patterns: make([]compiled, len(pats))}
+	var triggers []string
+	for i, p := range pats {
+		re, err := regexp.Compile(p.Expr)
+		if err != nil {
+			return nil, &PatternError{Index: i, Expr: p.Expr, Msg: err.Error()}
+		}
+		m.patterns[i].re = re
+		parsed, err := syntax.Parse(p.Expr, syntax.Perl)
+		if err != nil {
+			return nil, &PatternError{Index: i, Expr: p.Expr, Msg: err.Error()}
+		}
+		req := requiredLiterals(parsed.Simplify())
+		plan, ok := planAlternatives(req)
+		if !ok {
+			if !p.NoLiteral {
+				return nil, &PatternError{Index: i, Expr: p.Expr, Msg: ErrNoLiteral}
+			}
+			m.always = append(m.always, i)
+			continue
+		}
+		for _, alt := range plan {
+			m.patterns[i].triggers = append(m.patterns[i].triggers, alt.trigger)
+			triggers = append(triggers, alt.trigger)
+			m.alts = append(m.alts, alternative{pattern: i, others: alt.others})
+		}
+	}
+	m.ac = newAutomaton(triggers)
+	return m, nil
+}
+
+type plannedAlt struct {
+	trigger string
+	others  [][]byte
+}
+
+// planAlternatives picks, for each alternative, its rarest literal as the
+// trigger. It fails when some alternative has no literal long enough.
+func planAlternatives(req requirement) ([]plannedAlt, bool) {
+	if req.empty() {
+		return nil, false
+	}
+	plan := make([]plannedAlt, 0, len(req))
+	seen := map[string]bool{}
+	for _, alt := range req {
+		best := -1
+		for j, lit := range alt {
+			if len(lit) < MinTrigger {
+				continue
+			}
+			if best < 0 || Rarer(lit, alt[best]) {
+				best = j
+			}
+		}
+		if best < 0 {
+			return nil, false
+		}
+		var others [][]byte
+		for j, lit := range alt {
+			if j != best && !strings.Contains(alt[best], lit) {
+				others = append(others, []byte(lit))
+			}
+		}
+		key := alt[best] + "\x00" + fmt.Sprint(others)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		plan = append(plan, plannedAlt{trigger: alt[best], others: others})
+	}
+	return plan, true
+}
+
+// Len is the number of patterns.
+func (m *Matcher) Len() int { return len(m.patterns) }
+
+// Triggers returns the literals that trigger pattern i (nil for a pattern
+// that runs on every line).
+func (m *Matcher) Triggers(i int) []string { return m.patterns[i].triggers }
+
+// Scratch is the per-goroutine state of a scan. Its zero value is ready.
+type Scratch struct {
+	clean   []byte
+	lower   []byte
+	folded  []byte
+	stamp   []uint32 // per alternative: generation it was last a candidate in
+	gen     uint32
+	cands   []int32
+	matched []uint32 // per pattern: generation it last matched in
+}
+
+func (s *Scratch) reset(m *Matcher) {
+	if len(s.stamp) != len(m.alts) {
+		s.stamp = make([]uint32, len(m.alts))
+		s.matched = make([]uint32, len(m.patterns))
+		s.gen = 0
+	}
+	if len(s.matched) != len(m.patterns) {
+		s.matched = make([]uint32, len(m.patterns))
+	}
+	s.gen++
+	if s.gen == 0 { // wrapped: old stamps could look current
+		clear(s.stamp)
+		clear(s.matched)
+		s.gen = 1
+	}
+	s.cands = s.cands[:0]
+}
+
+// Match appends to hits the ids of the patterns that match line and returns
+// them. The line is first cleaned (see Clean); pass the cleaned text if you
+// need it, via CleanLine.
+func (m *Matcher) Match(s *Scratch, line []byte, hits []int) []int {
+	return m.MatchClean(s, Clean(s, line), hits)
+}
+
+// MatchClean is Match on a line that has already been cleaned.
+func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
+	s.reset(m)
+	text := line[timestampPrefix(line):]
+	collect := func(id int32) {
+		if s.stamp[id] != s.gen {
+			s.stamp[id] = s.gen
+			s.cands = append(s.cands, id)
+		}
+	}
+	if m.ac.scan(text, collect) && hasFoldingRune(text) {
+		// Go's (?i) folds the Kelvin sign to k and the long s to s; the
+		// ASCII prefilter sees them only after they are spelled in ASCII.
+		s.folded = foldSpecial(s.folded[:0], text)
+		m.ac.scan(s.folded, collect)
+	}
+	if len(s.cands) > 0 {
+		lower := s.lowered(text)
+		for _, ci := range s.cands {
+			alt := &m.alts[ci]
+			if s.matched[alt.pattern] == s.gen || !containsAll(lower, alt.others) {
+				continue
+			}
+			if m.patterns[alt.pattern].re.Match(text) {
+				s.matched[alt.pattern] = s.gen
+				hits = append(hits, alt.pattern)
+			}
+		}
+	}
+	for _, i := range m.always {
+		if m.patterns[i].re.Match(text) {
+			hits = append(hits, i)
+		}
+	}
+	return hits
+}
+
+// MatchOne reports whether pattern i alone matches a cleaned line; used to
+// check vetoes and causes without rescanning every pattern.
+func (m *Matcher) MatchOne(i int, line []byte) bool {
+	return m.patterns[i].re.Match(line[timestampPrefix(line):])
+}
+
+func (s *Scratch) lowered(text []byte) []byte {
+	s.lower = s.lower[:0]
+	for _, b := range text {
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		s.lower = append(s.lower, b)
+	}
+	if bytes.IndexByte(text, 0xe2) >= 0 || bytes.IndexByte(text, 0xc5) >= 0 {
+		s.lower = foldSpecial(s.lower[:0:0], s.lower)
+	}
+	return s.lower
+}
+
+func containsAll(lower []byte, lits [][]byte) bool {
+	for _, l := range lits {
+		if !bytes.Contains(lower, l) {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	kelvin = []byte("\u212a")
+	longS  = []byte("\u017f")
+)
+
+func hasFoldingRune(text []byte) bool {
+	return bytes.Contains(text, kelvin) || bytes.Contains(text, longS)
+}
+
+// foldSpecial appends text to dst with the Kelvin sign written as k and the
+// long s as s.
+func foldSpecial(dst, text []byte) []byte {
+	for len(text) > 0 {
+		switch {
+		case bytes.HasPrefix(text, kelvin):
+			dst = append(dst, 'k')
+			text = text[len(kelvin):]
+		case bytes.HasPrefix(text, longS):
+			dst = append(dst, 's')
+			text = text[len(longS):]
+		default:
+			dst = append(dst, text[0])
+			text = text[1:]
+		}
+	}
+	return dst
+}

@@ -1,0 +1,164 @@
+package matcher
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var testPatterns = []Pattern{
+	{Expr: `(?i)entrypoint.*not found`},
+	{Expr: `(?i)exec format error`},
+	{Expr: `(?i)container.*exit(ed)? (with )?code 12[67]`},
+	{Expr: `(?i)no such file or directory`},
+	{Expr: `ERESOLVE`},                          // case-sensitive
+	{Expr: `(?i)^fatal: (could not read|authentication failed)`}, // anchored, alternation
+	{Expr: `(?i)(npm|yarn) ERR! code E\d+`},
+	{Expr: `(?i)kelvin`},
+	{Expr: `(?i)café not opened`},
+	{Expr: `(?i)[Tt]imed? ?out after \d+`},
+}
+
+// oracle is the obvious, slow matcher the fast one must agree with.
+func oracle(pats []Pattern, line string) []int {
+	var hits []int
+	text := line[timestampPrefix([]byte(line)):]
+	for i, p := range pats {
+		if regexp.MustCompile(p.Expr).MatchString(text) {
+			hits = append(hits, i)
+		}
+	}
+	return hits
+}
+
+func TestMatch(t *testing.T) {
+	m, err := Compile(testPatterns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		line string
+		want []int
+	}{
+		{"regex not literal", `Error: entrypoint "/docker-entrypoint.sh" not found`, []int{0}},
+		{"upper case", `EXEC /APP: EXEC FORMAT ERROR`, []int{1}},
+		{"two signals", `container api exited with code 127: /app: no such file or directory`, []int{2, 3}},
+		{"case-sensitive literal", `npm ERR! ERESOLVE unable to resolve dependency tree`, []int{4}},
+		{"case-sensitive miss", `eresolve mentioned in lower case`, nil},
+		{"anchored after timestamp", `2026-04-22T16:24:46.8301311Z fatal: could not read Username`, []int{5}},
+		{"anchored not at start", `echo fatal: could not read`, nil},
+		{"ansi colours", "\x1b[31mexec\x1b[0m format \x1b[1merror\x1b[0m", []int{1}},
+		{"crlf", "exec format error\r\n", []int{1}},
+		{"carriage return progress", "downloading 10%\rdownloading 100%\rexec format error", []int{1}},
+		{"yarn alternation", `yarn ERR! code E404`, []int{6}},
+		{"kelvin sign folds to k", "\u212aelvin", []int{7}},
+		{"long s folds to s", "no \u017fuch file or directory", []int{3}},
+		{"non-ascii fold", `CAFÉ NOT OPENED`, []int{8}},
+		{"class literal", `request timed out after 30s`, []int{9}},
+		{"nothing", `all good here`, nil},
+		{"invalid utf-8", "\xff\xfe exec format error \xc3", []int{1}},
+	}
+	var s Scratch
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := m.Match(&s, []byte(tt.line), nil)
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Match(%q) = %v, want %v", tt.line, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompileRejectsLiteralLess(t *testing.T) {
+	for _, expr := range []string{`(?i).*`, `\d+ m`, `(?i)(ab|cd)`, `[a-z]+ x`} {
+		_, err := Compile([]Pattern{{Expr: expr}})
+		if err == nil || !strings.Contains(err.Error(), "no required literal") {
+			t.Errorf("Compile(%q) error = %v, want a no-literal error", expr, err)
+		}
+		m, err := Compile([]Pattern{{Expr: expr, NoLiteral: true}})
+		if err != nil {
+			t.Errorf("Compile(%q, NoLiteral) = %v", expr, err)
+			continue
+		}
+		if m.Triggers(0) != nil {
+			t.Errorf("literal-less pattern %q has triggers %v", expr, m.Triggers(0))
+		}
+	}
+}
+
+func TestTriggers(t *testing.T) {
+	tests := []struct {
+		expr string
+		want []string
+	}{
+		{`(?i)entrypoint.*not found`, []string{"entrypoint"}},
+		{`(?i)(npm|yarn) ERR! code`, []string{" err! code", " err! code"}},
+		{`(?i)exec format error`, []string{"exec format error"}},
+		{`(?i)E[Rr]ROR: denied`, []string{"error: denied"}},
+	}
+	for _, tt := range tests {
+		m, err := Compile([]Pattern{{Expr: tt.expr}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := m.Triggers(0)
+		if len(got) == 0 || (len(tt.want) > 0 && got[0] != tt.want[0]) {
+			t.Errorf("Triggers(%q) = %q, want %q", tt.expr, got, tt.want)
+		}
+	}
+}
+
+func TestNoAllocOnMiss(t *testing.T) {
+	m, err := Compile(testPatterns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Scratch
+	line := []byte("2026-04-22T16:24:46.83Z [INFO] request served in 12ms status=200 path=/api/v1/items")
+	hits := make([]int, 0, 8)
+	m.Match(&s, line, hits)
+	allocs := testing.AllocsPerRun(100, func() { hits = m.Match(&s, line, hits[:0]) })
+	if allocs != 0 {
+		t.Errorf("Match allocates %v times per non-matching line", allocs)
+	}
+}
+
+func TestLongLine(t *testing.T) {
+	m, err := Compile(testPatterns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := []byte(strings.Repeat("entrypoint no such ", 200_000) + "exec format error")
+	var s Scratch
+	got := m.Match(&s, line, nil)
+	slices.Sort(got)
+	if !slices.Equal(got, []int{1}) {
+		t.Errorf("long line hits = %v", got)
+	}
+}
+
+func FuzzMatch(f *testing.F) {
+	m, err := Compile(testPatterns)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{
+		"exec format error", "\x1b[31mERESOLVE\x1b[0m", "2026-01-01T00:00:00Z fatal: could not read",
+		"container x exit code 126", "\u212aelvin", "caf\u00e9 not opened", "\xff\xfe",
+	} {
+		f.Add(seed)
+	}
+	var s Scratch
+	f.Fuzz(func(t *testing.T, line string) {
+		got := m.Match(&s, []byte(line), nil)
+		slices.Sort(got)
+		clean := string(Clean(&Scratch{}, []byte(line)))
+		want := oracle(testPatterns, clean)
+		if !slices.Equal(got, want) {
+			t.Errorf("Match(%q) = %v, oracle says %v", line, got, want)
+		}
+	})
+}
