@@ -12,7 +12,7 @@ var testPatterns = []Pattern{
 	{Expr: `(?i)exec format error`},
 	{Expr: `(?i)container.*exit(ed)? (with )?code 12[67]`},
 	{Expr: `(?i)no such file or directory`},
-	{Expr: `ERESOLVE`},                          // case-sensitive
+	{Expr: `ERESOLVE`},                                           // case-sensitive
 	{Expr: `(?i)^fatal: (could not read|authentication failed)`}, // anchored, alternation
 	{Expr: `(?i)(npm|yarn) ERR! code E\d+`},
 	{Expr: `(?i)kelvin`},

@@ -59,19 +59,19 @@ type Playbook struct {
 	Causes []Cause `yaml:"causes"`
 
 	// The sections a person reads, in markdown.
-	Summary      string   `yaml:"summary"`
-	Symptoms     []string `yaml:"symptoms"`
-	Diagnosis    string   `yaml:"diagnosis"`
-	FirstSteps   string   `yaml:"first_steps"`
-	WhereToLook  string   `yaml:"where_to_look"`
-	Fix          string   `yaml:"fix"`
-	Validation   string   `yaml:"validation"`
-	Pitfalls     string   `yaml:"pitfalls"`
-	WhyItMatters string   `yaml:"why_it_matters"`
-	Prevention   string   `yaml:"prevention"`
-	FAQ          []FAQ    `yaml:"faq"`
+	Summary      string    `yaml:"summary"`
+	Symptoms     []string  `yaml:"symptoms"`
+	Diagnosis    string    `yaml:"diagnosis"`
+	FirstSteps   string    `yaml:"first_steps"`
+	WhereToLook  string    `yaml:"where_to_look"`
+	Fix          string    `yaml:"fix"`
+	Validation   string    `yaml:"validation"`
+	Pitfalls     string    `yaml:"pitfalls"`
+	WhyItMatters string    `yaml:"why_it_matters"`
+	Prevention   string    `yaml:"prevention"`
+	FAQ          []FAQ     `yaml:"faq"`
 	Incident     *Incident `yaml:"incident"`
-	References   []string `yaml:"references"`
+	References   []string  `yaml:"references"`
 
 	Examples Examples `yaml:"examples"`
 

@@ -3,8 +3,8 @@ package playbooks
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"reflect"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
