@@ -2,6 +2,8 @@ package playbooks
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"embed"
 	"errors"
 	"fmt"
@@ -262,4 +264,21 @@ func fieldLines(doc *yaml.Node) map[string]int {
 		lines[m.Content[i].Value] = m.Content[i].Line
 	}
 	return lines
+}
+
+// LibraryVersion identifies a library's content: a short hash of its
+// playbooks' sources and ids, so that two builds with the same playbooks
+// report the same version.
+func LibraryVersion(l *Library) string {
+	h := sha256.New()
+	for _, p := range l.Playbooks {
+		fmt.Fprintf(h, "%s\x00%s\x00", p.ID, p.Source)
+		if p.Bundled {
+			data, err := fs.ReadFile(bundledFS, "bundled/"+strings.TrimPrefix(p.Source, BundledRoot+"/"))
+			if err == nil {
+				h.Write(data)
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
 }
