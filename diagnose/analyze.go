@@ -131,7 +131,9 @@ type pbState struct {
 	groupLast [][]int
 	groupDone []bool
 	causeSeen [][]bool
-	hits      int
+	hits      int // matching lines
+	lastLine  int
+	lastFile  string
 	logVetoed bool
 	perSignal map[int32]int // evidence kept per pattern
 	evidence  []*Evidence
@@ -290,7 +292,10 @@ func (a *Analysis) record(clean []byte) {
 				// itself is diagnosed, which Result decides.
 				weight, pattern = 0.5*cp.pb.Causes[r.i].Signals[r.j].EffectiveWeight(), cp.pb.Causes[r.i].Signals[r.j].Pattern
 			}
-			st.hits++
+			if st.lastLine != a.line || st.lastFile != a.file {
+				st.hits++
+				st.lastLine, st.lastFile = a.line, a.file
+			}
 			a.keepEvidence(st, id, weight, pattern, clean)
 		}
 	}
