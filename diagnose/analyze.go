@@ -490,10 +490,25 @@ func bestCause(pb *playbooks.Playbook, st *pbState) *CauseRef {
 	return &CauseRef{ID: c.ID, Title: c.Title, Fix: c.Fix}
 }
 
+// supportingShare is how strong, relative to the best evidence line, a line
+// must be to be shown: a broad supporting signal ("No such file or
+// directory") is not what a person would point at next to "exec format
+// error".
+const supportingShare = 0.4
+
 // pickEvidence keeps the strongest lines (earliest first on a tie) and shows
 // them in log order.
 func pickEvidence(all []*Evidence, n int) []Evidence {
-	sorted := slices.Clone(all)
+	best := 0.0
+	for _, ev := range all {
+		best = max(best, ev.weight)
+	}
+	sorted := make([]*Evidence, 0, len(all))
+	for _, ev := range all {
+		if ev.weight >= supportingShare*best {
+			sorted = append(sorted, ev)
+		}
+	}
 	slices.SortStableFunc(sorted, func(x, y *Evidence) int {
 		if x.weight != y.weight {
 			if x.weight > y.weight {

@@ -39,7 +39,7 @@ func (f Finding) String() string {
 // BroadCost is the trigger cost (occurrences per million trigrams of real
 // CI logs, see matcher.Cost) above which a full-weight signal is reported as
 // too broad: it would make a large share of lines candidates.
-const BroadCost = 3000
+const BroadCost = 150
 
 // Run lints every playbook of the engine's library. Only playbooks for which
 // include returns true are reported (nil includes all), so that a user

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -80,7 +81,8 @@ func (l *Library) Get(id string) (*Playbook, bool) {
 // Len is the number of playbooks.
 func (l *Library) Len() int { return len(l.Playbooks) }
 
-func newLibrary(pbs []*Playbook) *Library {
+// NewLibrary builds a library from playbooks with distinct ids.
+func NewLibrary(pbs []*Playbook) *Library {
 	sort.Slice(pbs, func(i, j int) bool { return pbs[i].ID < pbs[j].ID })
 	l := &Library{Playbooks: pbs, byID: make(map[string]*Playbook, len(pbs))}
 	for _, p := range pbs {
@@ -123,7 +125,7 @@ func Load(opts Options) (*Library, error) {
 		}
 		all = override(all, pbs)
 	}
-	return newLibrary(all), nil
+	return NewLibrary(all), nil
 }
 
 // override replaces playbooks of base that extra redefines and appends the
@@ -152,7 +154,7 @@ func Bundled() (*Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newLibrary(pbs), nil
+	return NewLibrary(pbs), nil
 }
 
 // LoadFS loads every *.yaml/*.yml file below root in fsys. displayRoot is
@@ -203,7 +205,7 @@ func LoadFS(fsys fs.FS, root, displayRoot string, bundled bool) ([]*Playbook, er
 func Parse(data []byte, name string) (*Playbook, error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, yamlError(name, err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {

@@ -22,8 +22,12 @@ func writeGitHub(w io.Writer, r *Report) error {
 		var props []string
 		if len(d.Evidence) > 0 {
 			ev := d.Evidence[0]
-			if ev.File != "" {
-				props = append(props, "file="+escapeProperty(ev.File))
+			file := ev.File
+			if file == "" {
+				file = d.File
+			}
+			if file != "" && file != "<stdin>" {
+				props = append(props, "file="+escapeProperty(file))
 			}
 			props = append(props, fmt.Sprintf("line=%d", ev.Line))
 		}

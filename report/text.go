@@ -1,8 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/faultline-dev/faultline/diagnose"
@@ -60,32 +62,59 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 	return err
 }
 
+// writeEvidence prints the evidence lines (marked >) with their context,
+// each line once and in log order, with "..." where lines are skipped.
 func writeEvidence(b *strings.Builder, d diagnose.Diagnosis, p palette, showFile bool) {
-	last := 0
-	file := ""
+	type row struct {
+		file, step string
+		line       int
+		text       string
+		evidence   bool
+	}
+	var rows []row
+	seen := map[string]int{} // file:line -> index in rows
+	add := func(r row) {
+		key := fmt.Sprintf("%s:%d", r.file, r.line)
+		if i, ok := seen[key]; ok {
+			rows[i].evidence = rows[i].evidence || r.evidence
+			if r.step != "" {
+				rows[i].step = r.step
+			}
+			return
+		}
+		seen[key] = len(rows)
+		rows = append(rows, r)
+	}
 	for _, ev := range d.Evidence {
-		if showFile && ev.File != file {
-			fmt.Fprintf(b, "     %s%s%s\n", p.cyan, ev.File, p.reset)
-			file, last = ev.File, 0
-		}
-		if ev.Step != "" {
-			fmt.Fprintf(b, "     %sstep: %s%s\n", p.dim, ev.Step, p.reset)
-		}
 		for _, c := range ev.Before {
-			if c.Line > last {
-				fmt.Fprintf(b, "     %s%6d | %s%s\n", p.dim, c.Line, c.Text, p.reset)
-				last = c.Line
-			}
+			add(row{file: ev.File, line: c.Line, text: c.Text})
 		}
-		if ev.Line > last {
-			fmt.Fprintf(b, "   %s> %6d | %s%s\n", p.bold, ev.Line, ev.Text, p.reset)
-			last = ev.Line
-		}
+		add(row{file: ev.File, step: ev.Step, line: ev.Line, text: ev.Text, evidence: true})
 		for _, c := range ev.After {
-			if c.Line > last {
-				fmt.Fprintf(b, "     %s%6d | %s%s\n", p.dim, c.Line, c.Text, p.reset)
-				last = c.Line
-			}
+			add(row{file: ev.File, line: c.Line, text: c.Text})
+		}
+	}
+	slices.SortStableFunc(rows, func(x, y row) int {
+		return cmp.Or(strings.Compare(x.file, y.file), x.line-y.line)
+	})
+	file, step, last := "", "", 0
+	for _, r := range rows {
+		if showFile && r.file != file {
+			fmt.Fprintf(b, "     %s%s%s\n", p.cyan, r.file, p.reset)
+			file, last = r.file, 0
+		}
+		if r.step != "" && r.step != step {
+			fmt.Fprintf(b, "     %sstep: %s%s\n", p.dim, r.step, p.reset)
+			step = r.step
+		}
+		if last > 0 && r.line > last+1 {
+			fmt.Fprintf(b, "     %s%6s%s\n", p.dim, "...", p.reset)
+		}
+		last = r.line
+		if r.evidence {
+			fmt.Fprintf(b, "   %s> %6d | %s%s\n", p.bold, r.line, r.text, p.reset)
+		} else {
+			fmt.Fprintf(b, "     %s%6d | %s%s\n", p.dim, r.line, r.text, p.reset)
 		}
 	}
 }
