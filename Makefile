@@ -1,0 +1,56 @@
+# faultline — see README.md. Every target works on a fresh machine with Go.
+GO       ?= go
+FUZZTIME ?= 10s
+BIN      := bin
+
+export PATH := $(PATH):/usr/local/go/bin
+
+.PHONY: all build run test vet fmt-check unit lint docs docs-check fuzz bench rarity clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/faultline ./cmd/faultline
+
+## run: analyze the bundled sample failure with the CLI
+run:
+	$(GO) run ./cmd/faultline analyze testdata/logs/deploy-entrypoint.log
+
+## test: everything CI checks
+test: vet fmt-check unit lint docs-check fuzz
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+lint:
+	$(GO) run ./cmd/faultline lint --warnings=false
+
+docs:
+	$(GO) run ./cmd/faultline docs
+
+docs-check:
+	$(GO) run ./cmd/faultline docs --check
+
+# Each fuzz target runs for FUZZTIME; a failure leaves its input under testdata/fuzz.
+fuzz:
+	$(GO) test ./matcher -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./playbooks -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./diagnose -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./cmd/faultline -run '^$$' -fuzz '^FuzzAnalyzeInput$$' -fuzztime $(FUZZTIME)
+
+## bench: engine vs a bytes.Index floor, analyze vs grep (figures and ratios)
+bench:
+	$(GO) test ./matcher ./diagnose ./cmd/faultline -run '^$$' -bench . -benchtime 1x -count 1 -timeout 30m
+
+## rarity: regenerate the trigram table the matcher uses to pick triggers
+rarity:
+	$(GO) run ./internal/gen/rarity ../shared/corpus
+
+clean:
+	rm -rf $(BIN)
