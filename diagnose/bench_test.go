@@ -118,4 +118,3 @@ func BenchmarkAnalyze(b *testing.B) {
 		}
 	}
 }
-
