@@ -43,6 +43,7 @@ fuzz:
 	$(GO) test ./playbooks -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./diagnose -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/faultline -run '^$$' -fuzz '^FuzzAnalyzeInput$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./redact -run '^$$' -fuzz '^FuzzLine$$' -fuzztime $(FUZZTIME)
 
 ## bench: engine vs a bytes.Index floor, analyze vs grep (figures and ratios)
 bench:

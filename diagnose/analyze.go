@@ -11,6 +11,7 @@ import (
 
 	"github.com/faultline-dev/faultline/matcher"
 	"github.com/faultline-dev/faultline/playbooks"
+	"github.com/faultline-dev/faultline/redact"
 )
 
 // Options tune a whole-log analysis.
@@ -351,7 +352,7 @@ func text(b []byte) string {
 	if len(b) > maxTextBytes {
 		b = b[:maxTextBytes]
 	}
-	return string(bytes.ToValidUTF8(b, []byte("\uFFFD")))
+	return redact.Line(string(bytes.ToValidUTF8(b, []byte("\uFFFD"))))
 }
 
 // before returns the context lines preceding the current line.
