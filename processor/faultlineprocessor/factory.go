@@ -25,6 +25,11 @@ func createLogs(ctx context.Context, set processor.Settings, cfg component.Confi
 	if err != nil {
 		return nil, err
 	}
+	return createLogsWith(ctx, set, cfg, next, p)
+}
+
+// createLogsWith wraps an existing processor, so that tests can reach it.
+func createLogsWith(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs, p *faultlineProcessor) (processor.Logs, error) {
 	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
 		processorhelper.WithCapabilities(consumer.Capabilities{MutatesData: true}),
 		processorhelper.WithStart(p.start),
