@@ -160,7 +160,9 @@ func TestGolden(t *testing.T) {
 				lr.Body().SetStr("unhandled exception")
 				lr.Attributes().PutStr("exception.message", "fork/exec /app: exec format error")
 			},
-			func(lr plog.LogRecord) { lr.Body().SetEmptyMap().PutStr("user", "exec format error is not scanned here") },
+			func(lr plog.LogRecord) {
+				lr.Body().SetEmptyMap().PutStr("user", "exec format error is not scanned here")
+			},
 			func(lr plog.LogRecord) { lr.Body().SetDouble(1.5) },
 		}}}},
 	}
