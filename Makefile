@@ -47,7 +47,7 @@ fuzz:
 
 ## bench: engine vs a bytes.Index floor, analyze vs grep (figures and ratios)
 bench:
-	$(GO) test ./matcher ./diagnose ./cmd/faultline -run '^$$' -bench . -benchtime 1x -count 1 -timeout 30m
+	$(GO) test ./matcher ./diagnose ./cmd/faultline ./processor/faultlineprocessor -run '^$$' -bench . -benchtime 1x -count 1 -timeout 30m
 
 ## rarity: regenerate the trigram table the matcher uses to pick triggers
 rarity:
