@@ -44,6 +44,7 @@ fuzz:
 	$(GO) test ./diagnose -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/faultline -run '^$$' -fuzz '^FuzzAnalyzeInput$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./redact -run '^$$' -fuzz '^FuzzLine$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./processor/faultlineprocessor -run '^$$' -fuzz '^FuzzProcessLogs$$' -fuzztime $(FUZZTIME)
 
 ## bench: engine vs a bytes.Index floor, analyze vs grep (figures and ratios)
 bench:
