@@ -5,7 +5,7 @@ BIN      := bin
 
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build run test vet fmt-check unit lint docs docs-check fuzz bench rarity clean
+.PHONY: all build run run-cli collector run-collector test vet fmt-check unit lint docs docs-check fuzz bench rarity clean
 
 all: build
 
@@ -13,8 +13,23 @@ build:
 	$(GO) build -o $(BIN)/faultline ./cmd/faultline
 
 ## run: analyze the bundled sample failure with the CLI
-run:
+run: run-cli
+
+run-cli:
 	$(GO) run ./cmd/faultline analyze testdata/logs/deploy-entrypoint.log
+
+COLLECTOR := $(BIN)/otelcol-faultline-src/otelcol-faultline
+
+## collector: build the otelcol-faultline distribution (OCB, builder-config.yaml)
+collector: $(COLLECTOR)
+
+$(COLLECTOR): builder-config.yaml go.mod go.sum $(shell find playbooks processor connector diagnose matcher redact -name '*.go' -o -name '*.yaml' 2>/dev/null)
+	$(GO) run go.opentelemetry.io/collector/cmd/builder@v0.158.0 --config builder-config.yaml
+	ln -sf otelcol-faultline-src/otelcol-faultline $(BIN)/otelcol-faultline
+
+## run-collector: the distribution on the bundled samples; debug exporter, metrics on 127.0.0.1:9464
+run-collector: collector
+	$(COLLECTOR) --config deploy/collector/local-run.yaml
 
 ## test: everything CI checks
 test: vet fmt-check unit lint docs-check fuzz

@@ -19,6 +19,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/faultline-dev/faultline/diagnose"
+	"github.com/faultline-dev/faultline/playbooks"
 	"github.com/faultline-dev/faultline/processor/faultlineprocessor/internal/metadata"
 	"github.com/faultline-dev/faultline/redact"
 )
@@ -89,7 +90,8 @@ func (p *faultlineProcessor) start(_ context.Context, _ component.Host) error {
 	if len(p.cfg.Playbooks.Directories) > 0 && p.cfg.Playbooks.ReloadInterval > 0 {
 		p.reload = startReloader(p, p.cfg.Playbooks.ReloadInterval)
 	}
-	p.logger.Info("faultline processor started", zap.Int("playbooks", p.engine.Load().Library().Len()))
+	lib := p.engine.Load().Library()
+	p.logger.Info("faultline processor started", zap.Int("playbooks", lib.Len()), zap.String("library_version", playbooks.LibraryVersion(lib)))
 	return nil
 }
 
