@@ -89,7 +89,16 @@ type streamPlaybook struct {
 	groupLast   [][]uint64
 	causeLast   [][]uint64
 	vetoedUntil uint64
+	// recent holds the last lines that touched the playbook before it was
+	// diagnosed (a supporting signal, the first half of a group), so that
+	// the diagnosis can show them; at most maxPrecursors.
+	recent     []string
+	recentSeen []uint64
 }
+
+// maxPrecursors bounds the lines a stream keeps per playbook while it is not
+// yet diagnosed.
+const maxPrecursors = 3
 
 // Skip counts n records of the stream that held no signal, so that windows
 // span records, not only matching ones.
@@ -100,6 +109,9 @@ func (st *Stream) Size() int {
 	n := 48
 	for _, p := range st.pbs {
 		n += 64 + 8*len(p.sigLast)
+		for _, l := range p.recent {
+			n += 24 + len(l)
+		}
 		for _, g := range p.groupLast {
 			n += 24 + 8*len(g)
 		}
@@ -137,6 +149,9 @@ type Verdict struct {
 	Evidence string
 	// Score is the playbook's score over the stream's window.
 	Score float64
+	// Precursors are earlier lines of the stream's window that supported
+	// the diagnosis before it was made, oldest first.
+	Precursors []string
 }
 
 // Observe applies the scanner's current record to the stream and returns
@@ -197,6 +212,7 @@ func (st *Stream) Observe(e *Engine, r *RecordScanner, window int) (Verdict, boo
 		}
 	}
 	var best Verdict
+	var bestSP *streamPlaybook
 	bestRecord := -1.0
 	for _, c := range cands {
 		sp := st.playbook(e, c.pb)
@@ -205,6 +221,7 @@ func (st *Stream) Observe(e *Engine, r *RecordScanner, window int) (Verdict, boo
 		}
 		raw, score := sp.weights(e, now, uint64(window))
 		if raw < 1 {
+			sp.remember(r.lines[c.line], now)
 			continue
 		}
 		cp := &e.pbs[c.pb]
@@ -214,10 +231,35 @@ func (st *Stream) Observe(e *Engine, r *RecordScanner, window int) (Verdict, boo
 		if !better {
 			continue
 		}
-		bestRecord = c.record
+		bestRecord, bestSP = c.record, sp
 		best = Verdict{Playbook: cp.pb, Score: score, Evidence: r.lines[c.line], Cause: sp.cause(cp.pb, now, uint64(window))}
 	}
+	if bestSP != nil {
+		best.Precursors = bestSP.precursors(now, uint64(window))
+	}
 	return best, best.Playbook != nil
+}
+
+// remember keeps a line that touched the playbook before it was diagnosed.
+func (sp *streamPlaybook) remember(line string, now uint64) {
+	if len(sp.recent) == maxPrecursors {
+		sp.recent = append(sp.recent[:0], sp.recent[1:]...)
+		sp.recentSeen = append(sp.recentSeen[:0], sp.recentSeen[1:]...)
+	}
+	sp.recent = append(sp.recent, line)
+	sp.recentSeen = append(sp.recentSeen, now)
+}
+
+// precursors hands over the remembered lines still inside the window.
+func (sp *streamPlaybook) precursors(now, window uint64) []string {
+	var out []string
+	for i, l := range sp.recent {
+		if now-sp.recentSeen[i] < window {
+			out = append(out, l)
+		}
+	}
+	sp.recent, sp.recentSeen = sp.recent[:0], sp.recentSeen[:0]
+	return out
 }
 
 // weights adds up the signals and complete groups inside their windows.

@@ -225,8 +225,10 @@ func (p *faultlineProcessor) noteEvent(st *streamState, v diagnose.Verdict) (pen
 	}
 	es := st.event(v.Playbook.ID)
 	es.pending++
-	if len(es.evidence) < p.cfg.Events.MaxEvidence {
-		es.evidence = append(es.evidence, redact.Line(v.Evidence))
+	for _, line := range append(v.Precursors, v.Evidence) {
+		if len(es.evidence) < p.cfg.Events.MaxEvidence {
+			es.evidence = append(es.evidence, redact.Line(line))
+		}
 	}
 	now := p.now()
 	if !es.lastSent.IsZero() && now.Sub(es.lastSent) < p.cfg.Events.Cooldown {
