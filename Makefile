@@ -5,7 +5,7 @@ BIN      := bin
 
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build run run-cli collector run-collector test vet fmt-check unit lint docs docs-check fuzz bench rarity clean
+.PHONY: all build run run-cli collector run-collector e2e loki test vet fmt-check unit lint docs docs-check fuzz bench rarity clean
 
 all: build
 
@@ -31,6 +31,19 @@ $(COLLECTOR): builder-config.yaml go.mod go.sum $(shell find playbooks processor
 run-collector: collector
 	$(COLLECTOR) --config deploy/collector/local-run.yaml
 
+LOKI := $(BIN)/loki
+
+## loki: build a real Grafana Loki for the end-to-end tests (cached in bin/)
+loki: $(LOKI)
+
+$(LOKI): e2e/lokibuild/go.mod
+	cd e2e/lokibuild && $(GO) build -o ../../$(LOKI) github.com/grafana/loki/v3/cmd/loki
+
+## e2e: the distribution against a real Loki and Prometheus exposition; promtool on the alert rules
+e2e: collector loki
+	$(GO) test ./e2e -count=1 -v -timeout 20m
+	bash deploy/check-prometheus.sh
+
 ## test: everything CI checks
 test: vet fmt-check unit lint docs-check fuzz
 
@@ -41,7 +54,7 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files "*.go")); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 unit:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /e2e)
 
 lint:
 	$(GO) run ./cmd/faultline lint --warnings=false
