@@ -12,9 +12,11 @@ all: build
 build:
 	$(GO) build -o $(BIN)/faultline ./cmd/faultline
 
-## run: analyze the bundled sample failure with the CLI
-run: run-cli
+## run: build the otelcol-faultline distribution and run it on the bundled samples (bounded by RUN_SECONDS)
+run: collector
+	bash scripts/run-demo.sh $(COLLECTOR)
 
+## run-cli: analyze the bundled sample failure with the CLI
 run-cli:
 	$(GO) run ./cmd/faultline analyze testdata/logs/deploy-entrypoint.log
 
