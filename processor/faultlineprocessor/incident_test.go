@@ -102,3 +102,53 @@ func TestIncidentInHealthyTraffic(t *testing.T) {
 	evidence, _ := ev.Get(AttrEvidence)
 	require.True(t, strings.Contains(evidence.AsString(), "idle=0, waiting=37"), "evidence %s", evidence.AsString())
 }
+
+// TestProbeFailureThenKill: kubelet records of one pod, a liveness probe
+// failure followed by the kill, among other pods' healthy records.
+func TestProbeFailureThenKill(t *testing.T) {
+	cfg := createDefaultConfig()
+	cfg.Playbooks.ReloadInterval = 0
+	h := newHarness(t, cfg)
+	kubelet := func(pod string) map[string]string {
+		return map[string]string{"service.name": "kubelet", "k8s.namespace.name": "shop", "k8s.pod.name": pod}
+	}
+	probe := `Liveness probe failed: Get "http://10.244.1.17:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`
+	kill := "Container api failed liveness probe, will be restarted"
+	var events []string
+	tagged := map[string]string{}
+	for _, ld := range []plog.Logs{
+		makeLogs(
+			stream{kubelet("api-1"), []any{"Started container api", probe}},
+			stream{kubelet("web-1"), []any{"Started container web", "Pulled image \"web:1.4\" in 1.2s"}},
+		),
+		makeLogs(
+			stream{kubelet("web-1"), []any{"Readiness probe succeeded"}},
+			stream{kubelet("api-1"), []any{kill, "Started container api"}},
+		),
+	} {
+		got := h.consume(t, ld)
+		rls := got.ResourceLogs()
+		for i := 0; i < rls.Len(); i++ {
+			sls := rls.At(i).ScopeLogs()
+			for j := 0; j < sls.Len(); j++ {
+				lrs := sls.At(j).LogRecords()
+				for k := 0; k < lrs.Len(); k++ {
+					pb, ok := lrs.At(k).Attributes().Get(AttrPlaybook)
+					if !ok {
+						continue
+					}
+					if sls.At(j).Scope().Name() == ScopeName {
+						events = append(events, pb.Str())
+					} else {
+						tagged[lrs.At(k).Body().Str()] = pb.Str()
+					}
+				}
+			}
+		}
+	}
+	require.Equal(t, "liveness-probe-failure", tagged[kill], "the kill is not tagged")
+	for line := range tagged {
+		require.Contains(t, []string{probe, kill}, line, "a healthy record was tagged")
+	}
+	require.Equal(t, []string{"liveness-probe-failure"}, events)
+}
