@@ -82,7 +82,8 @@ bench:
 
 ## rarity: regenerate the trigram table the matcher uses to pick triggers
 rarity:
-	$(GO) run ./internal/gen/rarity ../shared/corpus
+	$(GO) run ./internal/gen/rarity -n 3 -keep 6000 -o matcher/trigrams.txt ../shared/corpus
+	$(GO) run ./internal/gen/rarity -n 4 -keep 20000 -o matcher/fourgrams.txt ../shared/corpus
 
 clean:
 	rm -rf $(BIN)

@@ -4,7 +4,7 @@
 // hundred (?i) patterns on every line costs about half a millisecond a line.
 // The matcher does what RE2's FilteredRE2 and Hyperscan do instead: it
 // extracts the literals each pattern requires (regexp/syntax), searches all
-// of them at once with one case-folding Aho-Corasick pass, checks a
+// of them at once with one case-folding pass over a bitset of rare grams, checks a
 // candidate's other literals, and runs a pattern's regex only on the lines
 // that hold its literals. Per-line state lives in a Scratch, so one Matcher
 // serves many goroutines and a line that matches nothing allocates nothing.
@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"unicode/utf8"
 )
 
 // Pattern is one regular expression to compile.
@@ -51,9 +52,9 @@ type Matcher struct {
 	// alts are the prefilter alternatives: a pattern is a candidate when
 	// one of its alternatives has all its literals in the line.
 	alts []alternative
-	// ac searches every alternative's trigger literal at once; its ids are
-	// indexes into alts.
-	ac *automaton
+	// grams finds the alternatives whose trigger may be in a line; its ids
+	// are indexes into alts.
+	grams *gramIndex
 	// always are patterns without literals; they run on every line.
 	always []int
 }
@@ -67,14 +68,17 @@ type compiled struct {
 
 type alternative struct {
 	pattern int
-	// others are the alternative's literals besides the trigger.
-	others [][]byte
+	// exact says the trigger is the whole (case-insensitive, ASCII) pattern
+	// or branch: finding it is a match, no regex needed.
+	exact bool
+	// literals are all the alternative's required literals, the trigger
+	// first; a line must contain each of them.
+	literals [][]byte
 }
 
 // Compile builds a matcher; the id of a pattern is its index in pats.
 func Compile(pats []Pattern) (*Matcher, error) {
-	m := &Matcher{patterns: make([]compiled, len(pats))}
-	var triggers []string
+	m := &Matcher{patterns: make([]compiled, len(pats)), grams: newGramIndex()}
 	for i, p := range pats {
 		re, err := regexp.Compile(p.Expr)
 		if err != nil {
@@ -94,13 +98,18 @@ func Compile(pats []Pattern) (*Matcher, error) {
 			m.always = append(m.always, i)
 			continue
 		}
+		exact := exactLiterals(parsed.Simplify())
 		for _, alt := range plan {
 			m.patterns[i].triggers = append(m.patterns[i].triggers, alt.trigger)
-			triggers = append(triggers, alt.trigger)
-			m.alts = append(m.alts, alternative{pattern: i, others: alt.others})
+			key, off := rarestGram(alt.trigger)
+			m.grams.add(key, int32(len(m.alts)), off)
+			m.alts = append(m.alts, alternative{
+				pattern:  i,
+				exact:    exact[alt.trigger] && len(alt.others) == 0,
+				literals: append([][]byte{[]byte(alt.trigger)}, alt.others...),
+			})
 		}
 	}
-	m.ac = newAutomaton(triggers)
 	return m, nil
 }
 
@@ -193,26 +202,34 @@ func (m *Matcher) Match(s *Scratch, line []byte, hits []int) []int {
 func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 	s.reset(m)
 	text := line[timestampPrefix(line):]
-	collect := func(id int32) {
-		if s.stamp[id] != s.gen {
-			s.stamp[id] = s.gen
-			s.cands = append(s.cands, id)
+	var lower []byte // made on the first key hit: most lines have none
+	verify := func(ref gramRef, start int) {
+		if s.stamp[ref.alt] == s.gen || start < 0 {
+			return
 		}
+		if lower == nil {
+			lower = s.lowered(text)
+		}
+		if start >= len(lower) || !bytes.HasPrefix(lower[start:], m.alts[ref.alt].literals[0]) {
+			return
+		}
+		s.stamp[ref.alt] = s.gen
+		s.cands = append(s.cands, ref.alt)
 	}
-	if m.ac.scan(text, collect) && hasFoldingRune(text) {
+	m.grams.scan(text, verify)
+	if hasFoldingRune(text) {
 		// Go's (?i) folds the Kelvin sign to k and the long s to s; the
-		// ASCII prefilter sees them only after they are spelled in ASCII.
-		s.folded = foldSpecial(s.folded[:0], text)
-		m.ac.scan(s.folded, collect)
+		// prefilter sees them once they are spelled in ASCII (lowered does).
+		lower = s.lowered(text)
+		m.grams.scan(lower, verify)
 	}
 	if len(s.cands) > 0 {
-		lower := s.lowered(text)
 		for _, ci := range s.cands {
 			alt := &m.alts[ci]
-			if s.matched[alt.pattern] == s.gen || !containsAll(lower, alt.others) {
+			if s.matched[alt.pattern] == s.gen || !containsAll(lower, alt.literals[1:]) {
 				continue
 			}
-			if m.patterns[alt.pattern].re.Match(text) {
+			if alt.exact || m.patterns[alt.pattern].re.Match(text) {
 				s.matched[alt.pattern] = s.gen
 				hits = append(hits, alt.pattern)
 			}
@@ -232,19 +249,35 @@ func (m *Matcher) MatchOne(i int, line []byte) bool {
 	return m.patterns[i].re.Match(line[timestampPrefix(line):])
 }
 
+// lowered returns text with ASCII letters in lower case, as the prefilter's
+// literals are, and with the two non-ASCII runes Go's (?i) folds onto ASCII
+// letters (the Kelvin sign, the long s) spelled k and s.
 func (s *Scratch) lowered(text []byte) []byte {
-	s.lower = s.lower[:0]
-	for _, b := range text {
-		if 'A' <= b && b <= 'Z' {
-			b += 'a' - 'A'
-		}
-		s.lower = append(s.lower, b)
+	if cap(s.lower) < len(text) {
+		s.lower = make([]byte, len(text), max(len(text), 2*cap(s.lower)))
 	}
-	if bytes.IndexByte(text, 0xe2) >= 0 || bytes.IndexByte(text, 0xc5) >= 0 {
-		s.lower = foldSpecial(s.lower[:0:0], s.lower)
+	low := s.lower[:len(text)]
+	var hi byte
+	for i, b := range text {
+		hi |= b
+		low[i] = lowerTable[b]
 	}
-	return s.lower
+	if hi >= 0x80 && hasFoldingRune(low) {
+		s.folded = foldSpecial(s.folded[:0], low)
+		return s.folded
+	}
+	return low
 }
+
+var lowerTable = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] = byte(i + 'a' - 'A')
+		}
+	}
+	return t
+}()
 
 func containsAll(lower []byte, lits [][]byte) bool {
 	for _, l := range lits {
@@ -281,4 +314,54 @@ func foldSpecial(dst, text []byte) []byte {
 		}
 	}
 	return dst
+}
+
+// Stats describes the compiled prefilter, for benchmarks and lint.
+func (m *Matcher) Stats() string {
+	return fmt.Sprintf("%d patterns, %d alternatives, %d always-run, %d four-byte and %d three-byte keys, gram bitset %.2f%% full",
+		len(m.patterns), len(m.alts), len(m.always), len(m.grams.keys4), len(m.grams.keys3), 100*m.grams.density())
+}
+
+
+// Expr returns pattern i.
+func (m *Matcher) Expr(i int) string { return m.patterns[i].re.String() }
+
+// exactLiterals returns the literals that make up a whole pattern when it
+// is a case-insensitive ASCII literal or an alternation of them; for those,
+// finding the literal in the lower-cased line is the match.
+func exactLiterals(re *syntax.Regexp) map[string]bool {
+	out := map[string]bool{}
+	var lit func(r *syntax.Regexp) (string, bool)
+	lit = func(r *syntax.Regexp) (string, bool) {
+		if r.Op != syntax.OpLiteral || r.Flags&syntax.FoldCase == 0 {
+			return "", false
+		}
+		b := make([]byte, 0, len(r.Rune))
+		for _, c := range r.Rune {
+			if c >= utf8.RuneSelf {
+				return "", false
+			}
+			b = append(b, byte(lowerASCII(c)))
+		}
+		return string(b), true
+	}
+	if r := re; r.Op == syntax.OpCapture {
+		re = r.Sub[0]
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		if s, ok := lit(re); ok {
+			out[s] = true
+		}
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if sub.Op == syntax.OpCapture {
+				sub = sub.Sub[0]
+			}
+			if s, ok := lit(sub); ok {
+				out[s] = true
+			}
+		}
+	}
+	return out
 }

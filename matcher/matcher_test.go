@@ -94,7 +94,7 @@ func TestTriggers(t *testing.T) {
 		expr string
 		want []string
 	}{
-		{`(?i)entrypoint.*not found`, []string{"entrypoint"}},
+		{`(?i)entrypoint.*not found`, []string{"not found"}},
 		{`(?i)(npm|yarn) ERR! code`, []string{" err! code", " err! code"}},
 		{`(?i)exec format error`, []string{"exec format error"}},
 		{`(?i)E[Rr]ROR: denied`, []string{"error: denied"}},

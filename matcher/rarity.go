@@ -13,31 +13,53 @@ import (
 //go:embed trigrams.txt
 var trigramTable string
 
-var trigramFreq = parseTrigrams(trigramTable)
+// fourgrams.txt does the same for four-byte grams, which choose the key
+// each trigger is found by.
+//
+//go:embed fourgrams.txt
+var fourgramTable string
 
-func parseTrigrams(table string) map[string]int {
-	m := make(map[string]int, 6000)
+var (
+	trigramFreq  = parseGrams(trigramTable, 3)
+	fourgramFreq = parseGrams(fourgramTable, 4)
+)
+
+// gramCost estimates how often a four-byte gram occurs, per million grams.
+func gramCost(g string) int { return fourgramFreq[g] }
+
+func parseGrams(table string, n int) map[string]int {
+	m := make(map[string]int, 8000)
 	for line := range strings.Lines(table) {
 		line = strings.TrimSuffix(line, "\n")
 		if strings.HasPrefix(line, "#") {
 			continue
 		}
 		i := strings.LastIndexByte(line, '\t')
-		if i != 3 {
+		if i != n {
 			continue
 		}
-		n, err := strconv.Atoi(line[i+1:])
+		count, err := strconv.Atoi(line[i+1:])
 		if err != nil {
 			continue
 		}
-		m[line[:3]] = n
+		m[line[:n]] = count
 	}
 	return m
 }
 
 // Cost estimates how often a lower-case literal occurs in logs, per million
-// positions: the frequency of its rarest trigram.
+// positions: the frequency of its rarest four-byte gram (trigram for a
+// three-byte literal).
 func Cost(lit string) int {
+	if len(lit) >= 4 {
+		best := -1
+		for i := 0; i+4 <= len(lit); i++ {
+			if n := fourgramFreq[lit[i:i+4]]; best < 0 || n < best {
+				best = n
+			}
+		}
+		return best
+	}
 	best := -1
 	for i := 0; i+3 <= len(lit); i++ {
 		n := trigramFreq[lit[i:i+3]]
@@ -51,9 +73,13 @@ func Cost(lit string) int {
 	return best
 }
 
-// Rarer reports whether literal a is a better trigger than b: rarer, or as
-// rare and longer.
+// Rarer reports whether literal a is a better trigger than b: four bytes or
+// more over three (the prefilter's keys are four-byte grams), then rarer,
+// then longer.
 func Rarer(a, b string) bool {
+	if (len(a) >= 4) != (len(b) >= 4) {
+		return len(a) >= 4
+	}
 	ca, cb := Cost(a), Cost(b)
 	if ca != cb {
 		return ca < cb
