@@ -322,7 +322,6 @@ func (m *Matcher) Stats() string {
 		len(m.patterns), len(m.alts), len(m.always), len(m.grams.keys4), len(m.grams.keys3), 100*m.grams.density())
 }
 
-
 // Expr returns pattern i.
 func (m *Matcher) Expr(i int) string { return m.patterns[i].re.String() }
 
