@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"regexp/syntax"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -67,53 +68,123 @@ func (r requirement) empty() bool {
 }
 
 // concatLiterals joins runs of adjacent literal parts into longer literals
-// and multiplies out the requirements of the other parts.
+// and multiplies out the requirements of the other parts. A small
+// alternation of literals, or an optional literal, inside a run forks it:
+// `pg_(wal|xlog)` requires "pg_wal" or "pg_xlog", not merely "pg_", and
+// `exit ?code` requires "exit code" or "exitcode".
 func concatLiterals(subs []*syntax.Regexp) requirement {
-	out := requirement{{}}
-	var run []byte
+	type partial struct {
+		conj []string
+		run  []byte
+	}
+	out := []partial{{}}
 	flush := func() {
-		if len(run) >= minLiteral {
-			for i := range out {
-				out[i] = append(out[i], string(run))
+		for i := range out {
+			if len(out[i].run) >= minLiteral {
+				out[i].conj = append(out[i].conj, string(out[i].run))
 			}
+			out[i].run = nil
 		}
-		run = run[:0]
 	}
 	for _, sub := range subs {
-		if s, ok := singleLiteral(sub); ok {
-			run = append(run, s...)
+		if lit, ok := singleLiteral(sub); ok {
+			for i := range out {
+				out[i].run = append(out[i].run, lit...)
+			}
+			continue
+		}
+		if branches, ok := literalBranches(sub); ok && len(out)*len(branches) <= maxAlternatives {
+			next := make([]partial, 0, len(out)*len(branches))
+			for _, p := range out {
+				for _, b := range branches {
+					run := append(append([]byte(nil), p.run...), b...)
+					next = append(next, partial{conj: append([]string(nil), p.conj...), run: run})
+				}
+			}
+			out = next
 			continue
 		}
 		if sub.Op == syntax.OpLiteral {
 			// A literal with a non-ASCII folding rune is split there; its
 			// pieces are required separately.
 			flush()
-			for _, p := range literalPieces(sub) {
+			for _, piece := range literalPieces(sub) {
 				for i := range out {
-					out[i] = append(out[i], p)
+					out[i].conj = append(out[i].conj, piece)
 				}
 			}
 			continue
 		}
 		flush()
 		r := requiredLiterals(sub)
-		if r.empty() {
+		if r.empty() || len(out)*len(r) > maxAlternatives {
 			continue
 		}
-		if len(out)*len(r) > maxAlternatives {
-			continue
-		}
-		next := make(requirement, 0, len(out)*len(r))
+		next := make([]partial, 0, len(out)*len(r))
 		for _, a := range out {
 			for _, b := range r {
-				alt := make([]string, 0, len(a)+len(b))
-				alt = append(append(alt, a...), b...)
-				next = append(next, alt)
+				conj := make([]string, 0, len(a.conj)+len(b))
+				conj = append(append(conj, a.conj...), b...)
+				next = append(next, partial{conj: conj})
 			}
 		}
 		out = next
 	}
 	flush()
+	req := make(requirement, len(out))
+	for i, p := range out {
+		req[i] = p.conj
+	}
+	return req
+}
+
+// literalBranches returns the strings a small alternation of literals (or
+// an optional literal: "" or the literal) can match, lower-cased.
+func literalBranches(re *syntax.Regexp) ([]string, bool) {
+	if re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	switch re.Op {
+	case syntax.OpQuest:
+		if lit, ok := singleLiteral(re.Sub[0]); ok {
+			return []string{"", lit}, true
+		}
+	case syntax.OpAlternate:
+		if len(re.Sub) > 8 {
+			return nil, false
+		}
+		var out []string
+		for _, sub := range re.Sub {
+			lit, ok := singleLiteral(sub)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, lit)
+		}
+		return out, true
+	case syntax.OpCharClass:
+		// [0-9] or [._-]: up to a few single bytes.
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if r >= utf8.RuneSelf || len(out) == 4 {
+					return nil, false
+				}
+				out = append(out, string(lowerASCII(r)))
+			}
+		}
+		return dedupe(out), len(out) > 0
+	}
+	return nil, false
+}
+
+func dedupe(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
 	return out
 }
 

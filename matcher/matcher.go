@@ -101,8 +101,7 @@ func Compile(pats []Pattern) (*Matcher, error) {
 		exact := exactLiterals(parsed.Simplify())
 		for _, alt := range plan {
 			m.patterns[i].triggers = append(m.patterns[i].triggers, alt.trigger)
-			key, off := rarestGram(alt.trigger)
-			m.grams.add(key, int32(len(m.alts)), off)
+			m.grams.add(alt.trigger, int32(len(m.alts)))
 			m.alts = append(m.alts, alternative{
 				pattern:  i,
 				exact:    exact[alt.trigger] && len(alt.others) == 0,
@@ -318,8 +317,9 @@ func foldSpecial(dst, text []byte) []byte {
 
 // Stats describes the compiled prefilter, for benchmarks and lint.
 func (m *Matcher) Stats() string {
-	return fmt.Sprintf("%d patterns, %d alternatives, %d always-run, %d four-byte and %d three-byte keys, gram bitset %.2f%% full",
-		len(m.patterns), len(m.alts), len(m.always), len(m.grams.keys4), len(m.grams.keys3), 100*m.grams.density())
+	keys, density := m.grams.stats()
+	return fmt.Sprintf("%d patterns, %d alternatives, %d always-run, keys: %d four-byte, %d three-byte, %d two-byte; four-byte bitset %.2f%% full",
+		len(m.patterns), len(m.alts), len(m.always), keys[4], keys[3], keys[2], 100*density)
 }
 
 // Expr returns pattern i.

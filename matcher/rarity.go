@@ -24,9 +24,6 @@ var (
 	fourgramFreq = parseGrams(fourgramTable, 4)
 )
 
-// gramCost estimates how often a four-byte gram occurs, per million grams.
-func gramCost(g string) int { return fourgramFreq[g] }
-
 func parseGrams(table string, n int) map[string]int {
 	m := make(map[string]int, 8000)
 	for line := range strings.Lines(table) {
@@ -73,12 +70,12 @@ func Cost(lit string) int {
 	return best
 }
 
-// Rarer reports whether literal a is a better trigger than b: four bytes or
-// more over three (the prefilter's keys are four-byte grams), then rarer,
-// then longer.
+// Rarer reports whether literal a is a better trigger than b: five bytes or
+// more first (they are found by four-byte grams; shorter ones by shorter,
+// commoner grams), then rarer, then longer.
 func Rarer(a, b string) bool {
-	if (len(a) >= 4) != (len(b) >= 4) {
-		return len(a) >= 4
+	if (len(a) >= 5) != (len(b) >= 5) {
+		return len(a) >= 5
 	}
 	ca, cb := Cost(a), Cost(b)
 	if ca != cb {
