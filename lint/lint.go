@@ -48,7 +48,11 @@ func Run(e *diagnose.Engine, include func(*playbooks.Playbook) bool) []Finding {
 	var out []Finding
 	lib := e.Library()
 	m := e.Matcher()
-	seenPattern := map[string]string{} // expr -> playbook id that used it first
+	type firstUse struct {
+		playbook string
+		why      bool
+	}
+	seenPattern := map[string]firstUse{} // expr -> the playbook that used it first
 	for pi, pb := range lib.Playbooks {
 		if include != nil && !include(pb) {
 			continue
@@ -105,14 +109,14 @@ func Run(e *diagnose.Engine, include func(*playbooks.Playbook) bool) []Finding {
 					}
 				}
 			}
-			if !strings.HasPrefix(x.field, "signals") {
-				continue
+			if strings.HasPrefix(x.field, "causes") {
+				continue // a cause's signals refine its own playbook only
 			}
 			expr := x.s.Expr()
-			if other, ok := seenPattern[expr]; ok && other != pb.ID && x.s.Why == "" {
-				add(Error, x.s.Line, x.field, "signal %q is also a signal of %s; make one more specific, or say why both need it (why: ...)", x.s.Pattern, other)
+			if first, ok := seenPattern[expr]; ok && first.playbook != pb.ID && x.s.Why == "" && !first.why {
+				add(Error, x.s.Line, x.field, "signal %q is also a signal of %s; make one more specific, or say why both need it (why: ...)", x.s.Pattern, first.playbook)
 			} else if !ok {
-				seenPattern[expr] = pb.ID
+				seenPattern[expr] = firstUse{pb.ID, x.s.Why != ""}
 			}
 		}
 	}
