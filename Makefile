@@ -10,6 +10,7 @@ export PATH := $(PATH):/usr/local/go/bin
 all: build
 
 build:
+	mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/faultline ./cmd/faultline
 
 ## run: build the otelcol-faultline distribution and run it on the bundled samples (bounded by RUN_SECONDS)
@@ -26,6 +27,7 @@ COLLECTOR := $(BIN)/otelcol-faultline-src/otelcol-faultline
 collector: $(COLLECTOR)
 
 $(COLLECTOR): builder-config.yaml go.mod go.sum $(shell find playbooks processor connector diagnose matcher redact -name '*.go' -o -name '*.yaml' 2>/dev/null)
+	mkdir -p $(BIN)
 	$(GO) run go.opentelemetry.io/collector/cmd/builder@v0.158.0 --config builder-config.yaml
 	ln -sf otelcol-faultline-src/otelcol-faultline $(BIN)/otelcol-faultline
 
@@ -39,6 +41,7 @@ LOKI := $(BIN)/loki
 loki: $(LOKI)
 
 $(LOKI): e2e/lokibuild/go.mod
+	mkdir -p $(BIN)
 	cd e2e/lokibuild && $(GO) build -o ../../$(LOKI) github.com/grafana/loki/v3/cmd/loki
 
 ## e2e: the distribution against a real Loki and Prometheus exposition; promtool on the alert rules
