@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -77,5 +78,41 @@ func TestTeamPlaybooksConfigMap(t *testing.T) {
 		if f.Level == lint.Error {
 			t.Error(f)
 		}
+	}
+}
+
+// TestDashboard: the Grafana dashboard is valid JSON whose panels query the
+// connector's metrics and Loki's faultline metadata.
+func TestDashboard(t *testing.T) {
+	data, err := os.ReadFile("grafana/faultline-dashboard.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Panels []struct {
+			Title   string `json:"title"`
+			Targets []struct {
+				Expr string `json:"expr"`
+			} `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatal(err)
+	}
+	var prom, loki int
+	for _, p := range d.Panels {
+		for _, tg := range p.Targets {
+			switch {
+			case strings.Contains(tg.Expr, "faultline_diagnoses_total") || strings.Contains(tg.Expr, "faultline_matched_records_total"):
+				prom++
+			case strings.Contains(tg.Expr, "| faultline_playbook"):
+				loki++
+			default:
+				t.Errorf("panel %q queries neither faultline metric nor faultline metadata: %s", p.Title, tg.Expr)
+			}
+		}
+	}
+	if prom == 0 || loki == 0 {
+		t.Errorf("%d Prometheus and %d Loki panels; want both", prom, loki)
 	}
 }
