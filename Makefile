@@ -28,7 +28,11 @@ collector: $(COLLECTOR)
 
 $(COLLECTOR): builder-config.yaml go.mod go.sum $(shell find playbooks processor connector diagnose matcher redact -name '*.go' -o -name '*.yaml' 2>/dev/null)
 	mkdir -p $(BIN)
-	$(GO) run go.opentelemetry.io/collector/cmd/builder@v0.158.0 --config builder-config.yaml
+	@# The distribution's version names the playbook library it embeds:
+	@# 0.1.0+playbooks.<content hash> in --version and components.
+	lib=$$($(GO) run ./cmd/faultline version | sed -n 's/^playbook library \([0-9a-f]*\) .*/\1/p'); \
+	  sed "s/^  version: \(.*\)$$/  version: \1+playbooks.$$lib/" builder-config.yaml > $(BIN)/builder-config.yaml
+	$(GO) run go.opentelemetry.io/collector/cmd/builder@v0.158.0 --config $(BIN)/builder-config.yaml
 	ln -sf otelcol-faultline-src/otelcol-faultline $(BIN)/otelcol-faultline
 
 ## run-collector: the distribution on the bundled samples; debug exporter, metrics on 127.0.0.1:9464

@@ -342,3 +342,22 @@ func TestDeployConfigsValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestVersionAndComponents: the distribution names the playbook library it
+// embeds and lists the faultline processor and connector.
+func TestVersionAndComponents(t *testing.T) {
+	collector := binary(t, "COLLECTOR_BIN", "../bin/otelcol-faultline-src/otelcol-faultline")
+	out, err := exec.Command(collector, "--version").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "+playbooks.") {
+		t.Errorf("--version: %v: %s (want the playbook library version)", err, out)
+	}
+	out, err = exec.Command(collector, "components").CombinedOutput()
+	if err != nil {
+		t.Fatalf("components: %v: %s", err, out)
+	}
+	for _, want := range []string{"name: faultline", "logs-to-metrics: Alpha", "module: github.com/faultline-dev/faultline"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("components output lacks %q", want)
+		}
+	}
+}
