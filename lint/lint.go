@@ -142,6 +142,12 @@ func checkExamples(e *diagnose.Engine, pb *playbooks.Playbook, add func(Level, i
 				got = d.Cause.ID
 			}
 			add(Error, ex.Line, fmt.Sprintf("examples.match[%d].cause", i), "picks %s, want %s", got, ex.Cause)
+		case res.Diagnoses[0].Playbook != pb.ID:
+			// A user reads the first diagnosis: on the log this playbook was
+			// written for, another one explaining it better is a ranking bug
+			// in one of them, or a sign that they are one failure.
+			top := res.Diagnoses[0]
+			add(Warning, ex.Line, fmt.Sprintf("examples.match[%d]", i), "ranks %s first (score %.2f, this playbook %.2f); make the signals more specific, or veto the other playbook on this log", top.Playbook, top.Score, d.Score)
 		}
 	}
 	for i, ex := range pb.Examples.NoMatch {

@@ -114,7 +114,7 @@ func Load(opts Options) (*Library, error) {
 	for _, dir := range opts.Dirs {
 		info, err := os.Stat(dir)
 		if err != nil {
-			return nil, fmt.Errorf("playbook directory %s: %w (pass an existing directory to --playbooks)", dir, err)
+			return nil, fmt.Errorf("playbook directory %s: %w (create it, or remove it from the playbook directories: --playbooks in the CLI, playbooks.directories in the processor)", dir, err)
 		}
 		if !info.IsDir() {
 			return nil, fmt.Errorf("playbook directory %s is a file; pass the directory that holds it", dir)
