@@ -40,12 +40,13 @@ func TestBundledLibrary(t *testing.T) {
 // rank first on one of the playbook's own match examples, with the reason a
 // person would give. Everything else must rank its own playbook first.
 var rankedBelow = map[[2]string]string{
-	{"image-pull-backoff", "docker-hub-rate-limit"}:     "the kubelet's ImagePullBackOff is the symptom; Docker Hub's toomanyrequests is the root cause and its fix",
-	{"image-pull-backoff", "docker-manifest-not-found"}: "the kubelet's ImagePullBackOff is the symptom; the missing tag or platform is the root cause and its fix",
-	{"github-actions-permission", "docker-push-denied"}: "ghcr.io's write_package denial is one failure named by both; docker-push-denied's cause gives the same permissions: packages fix",
-	{"github-actions-permission", "oidc-token-failure"}: "a missing id-token: write is one cause of an OIDC failure; oidc-token-failure carries that fix among the others",
-	{"ignored-exit-code", "pytest-test-failure"}:        "the failing test is what to fix first; that its exit code was swallowed is reported next to it",
-	{"expired-credentials", "azure-cli-auth"}:           "an expired Azure refresh token is both: equal scores, and azure-cli-auth's az login steps are the fix",
+	{"image-pull-backoff", "docker-hub-rate-limit"}:      "the kubelet's ImagePullBackOff is the symptom; Docker Hub's toomanyrequests is the root cause and its fix",
+	{"image-pull-backoff", "docker-manifest-not-found"}:  "the kubelet's ImagePullBackOff is the symptom; the missing tag or platform is the root cause and its fix",
+	{"github-actions-permission", "docker-push-denied"}:  "ghcr.io's write_package denial is one failure named by both; docker-push-denied's cause gives the same permissions: packages fix",
+	{"github-actions-permission", "oidc-token-failure"}:  "a missing id-token: write is one cause of an OIDC failure; oidc-token-failure carries that fix among the others",
+	{"ignored-exit-code", "pytest-test-failure"}:         "the failing test is what to fix first; that its exit code was swallowed is reported next to it",
+	{"docker-run-command-failed", "c-cpp-compile-error"}: "a failing RUN step is the wrapper; the compiler error inside it is what to fix",
+	{"expired-credentials", "azure-cli-auth"}:            "an expired Azure refresh token is both: equal scores, and azure-cli-auth's az login steps are the fix",
 }
 
 func TestFindings(t *testing.T) {
