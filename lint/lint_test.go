@@ -46,6 +46,7 @@ var rankedBelow = map[[2]string]string{
 	{"github-actions-permission", "oidc-token-failure"}:  "a missing id-token: write is one cause of an OIDC failure; oidc-token-failure carries that fix among the others",
 	{"ignored-exit-code", "pytest-test-failure"}:         "the failing test is what to fix first; that its exit code was swallowed is reported next to it",
 	{"docker-run-command-failed", "c-cpp-compile-error"}: "a failing RUN step is the wrapper; the compiler error inside it is what to fix",
+	{"container-crash", "missing-env"}:                   "the example's container exits because a required variable is unset: the crash is the symptom, the variable the fix",
 	{"expired-credentials", "azure-cli-auth"}:            "an expired Azure refresh token is both: equal scores, and azure-cli-auth's az login steps are the fix",
 }
 
