@@ -87,7 +87,7 @@ type groundTruth struct {
 
 // logdxFloor is how many of the LogDx dev cases must have the top
 // diagnosis's evidence inside the ground truth; raise it as playbooks improve.
-const logdxFloor = 4
+const logdxFloor = 5
 
 // TestLogDxEvidence measures whether the top diagnosis points at the lines a
 // person would point at, on real failed jobs with ground truth.
