@@ -61,6 +61,11 @@ type Matcher struct {
 
 type compiled struct {
 	re *regexp.Regexp
+	// finite, when set, is every string the (case-insensitive, ASCII)
+	// pattern can match, lower-cased: the pattern matches a line exactly
+	// when the lowered line contains one of them, so the regex need not run
+	// (Go's (?i) regexes are slowest on the long lines where this matters).
+	finite [][]byte
 	// Triggers are the literals chosen to trigger this pattern, one per
 	// alternative (for diagnostics and lint).
 	triggers []string
@@ -97,6 +102,11 @@ func Compile(pats []Pattern) (*Matcher, error) {
 			}
 			m.always = append(m.always, i)
 			continue
+		}
+		if set, ok := finiteStrings(parsed.Simplify(), maxFinite); ok {
+			for _, f := range set {
+				m.patterns[i].finite = append(m.patterns[i].finite, []byte(f))
+			}
 		}
 		exact := exactLiterals(parsed.Simplify())
 		for _, alt := range plan {
@@ -228,7 +238,7 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 			if s.matched[alt.pattern] == s.gen || !containsAll(lower, alt.literals[1:]) {
 				continue
 			}
-			if alt.exact || m.patterns[alt.pattern].re.Match(text) {
+			if alt.exact || m.patterns[alt.pattern].matches(text, lower) {
 				s.matched[alt.pattern] = s.gen
 				hits = append(hits, alt.pattern)
 			}
@@ -240,6 +250,20 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 		}
 	}
 	return hits
+}
+
+// matches runs the pattern on a candidate line: a finite pattern by a
+// substring search of the lowered line, any other by its regex.
+func (p *compiled) matches(text, lower []byte) bool {
+	if p.finite == nil {
+		return p.re.Match(text)
+	}
+	for _, f := range p.finite {
+		if bytes.Contains(lower, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // MatchOne reports whether pattern i alone matches a cleaned line; used to
@@ -363,4 +387,112 @@ func exactLiterals(re *syntax.Regexp) map[string]bool {
 		}
 	}
 	return out
+}
+
+// maxFinite bounds the strings a pattern may expand to and still be matched
+// by substring search.
+const maxFinite = 32
+
+// finiteStrings returns, lower-cased, every string re matches when it is a
+// case-insensitive pattern over ASCII made only of literals, alternations,
+// small character classes and optional parts (`ECONNREFUSED|ECONNRESET`,
+// `check ?sum`), with at most limit strings of MinTrigger bytes or more.
+// Anything else (anchors, word boundaries, repetition, case-sensitive
+// parts) is not finite.
+func finiteStrings(re *syntax.Regexp, limit int) ([]string, bool) {
+	var expand func(r *syntax.Regexp) ([]string, bool)
+	expand = func(r *syntax.Regexp) ([]string, bool) {
+		switch r.Op {
+		case syntax.OpLiteral:
+			b := make([]byte, 0, len(r.Rune))
+			for _, c := range r.Rune {
+				if c >= utf8.RuneSelf || r.Flags&syntax.FoldCase == 0 && isASCIILetter(c) {
+					return nil, false // the lowered line cannot tell a case-sensitive letter
+				}
+				b = append(b, byte(lowerASCII(c)))
+			}
+			return []string{string(b)}, true
+		case syntax.OpCharClass:
+			var out []string
+			seen := map[rune]bool{}
+			for j := 0; j+1 < len(r.Rune); j += 2 {
+				for c := r.Rune[j]; c <= r.Rune[j+1]; c++ {
+					if c == '\u212a' || c == '\u017f' {
+						continue // the Kelvin sign and long s: lowered spells them k and s
+					}
+					if c >= utf8.RuneSelf || len(seen) > limit {
+						return nil, false
+					}
+					lc := lowerASCII(c)
+					if !seen[lc] {
+						seen[lc] = true
+						out = append(out, string(rune(lc)))
+					}
+				}
+			}
+			// Every letter must come with its other case, or the class is
+			// case-sensitive.
+			for c := range seen {
+				if isASCIILetter(c) && !classHas(r, c) || isASCIILetter(c) && !classHas(r, c-'a'+'A') {
+					return nil, false
+				}
+			}
+			return out, len(out) <= limit
+		case syntax.OpEmptyMatch:
+			return []string{""}, true
+		case syntax.OpCapture:
+			return expand(r.Sub[0])
+		case syntax.OpQuest:
+			sub, ok := expand(r.Sub[0])
+			return append(sub, ""), ok && len(sub)+1 <= limit
+		case syntax.OpAlternate:
+			var out []string
+			for _, sub := range r.Sub {
+				s, ok := expand(sub)
+				if !ok || len(out)+len(s) > limit {
+					return nil, false
+				}
+				out = append(out, s...)
+			}
+			return out, true
+		case syntax.OpConcat:
+			out := []string{""}
+			for _, sub := range r.Sub {
+				s, ok := expand(sub)
+				if !ok || len(out)*len(s) > limit {
+					return nil, false
+				}
+				next := make([]string, 0, len(out)*len(s))
+				for _, a := range out {
+					for _, b := range s {
+						next = append(next, a+b)
+					}
+				}
+				out = next
+			}
+			return out, true
+		}
+		return nil, false
+	}
+	set, ok := expand(re)
+	if !ok || len(set) == 0 {
+		return nil, false
+	}
+	for _, s := range set {
+		if len(s) < MinTrigger {
+			return nil, false
+		}
+	}
+	return set, true
+}
+
+func isASCIILetter(c rune) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+func classHas(r *syntax.Regexp, c rune) bool {
+	for j := 0; j+1 < len(r.Rune); j += 2 {
+		if r.Rune[j] <= c && c <= r.Rune[j+1] {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +19,50 @@ var testPatterns = []Pattern{
 	{Expr: `(?i)kelvin`},
 	{Expr: `(?i)café not opened`},
 	{Expr: `(?i)[Tt]imed? ?out after \d+`},
+	{Expr: `(?i)ECONNREFUSED|ECONNRESET|ETIMEDOUT`}, // finite: substring search
+	{Expr: `(?i)checksum mismatch|check ?sum`},      // finite, with an optional part
+	{Expr: `(?i)s[kq]ipped (tests?|suites?)`},       // finite, through a class
+	{Expr: `[Ss]kipped by CI`},                      // case-sensitive: the regex runs
+}
+
+// TestFiniteStrings: which patterns are matched by substring search, and
+// with which strings.
+func TestFiniteStrings(t *testing.T) {
+	for _, tc := range []struct {
+		expr string
+		want []string // nil: not finite
+	}{
+		{`(?i)ECONNREFUSED|ECONNRESET`, []string{"econnrefused", "econnreset"}},
+		{`(?i)check ?sum`, []string{"check sum", "checksum"}},
+		{`(?i)xfail|XFAIL`, []string{"xfail"}},
+		{`(?i)(npm|yarn) ERR!`, []string{"npm err!", "yarn err!"}},
+		{`(?i)s[kq]ip`, []string{"skip", "sqip"}},
+		{`ERESOLVE`, nil},          // case-sensitive letters
+		{`(?i)^fatal: x`, nil},     // anchor
+		{`(?i)\bcoverage\b`, nil},  // word boundary
+		{`(?i)exit code \d+`, nil}, // repetition
+		{`(?i)ab|abcdef`, nil},     // a string shorter than a trigger
+		{`(?i)[a-z]{3}x`, nil},     // too many strings
+		{`(?i)café`, nil},          // not ASCII
+		{`(?i)1040`, []string{"1040"}},
+	} {
+		re, err := syntax.Parse(tc.expr, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := finiteStrings(re.Simplify(), maxFinite)
+		slices.Sort(got)
+		got = slices.Compact(got)
+		if tc.want == nil {
+			if ok {
+				t.Errorf("finiteStrings(%q) = %q, want not finite", tc.expr, got)
+			}
+			continue
+		}
+		if !ok || !slices.Equal(got, tc.want) {
+			t.Errorf("finiteStrings(%q) = %q, %v; want %q", tc.expr, got, ok, tc.want)
+		}
+	}
 }
 
 // oracle is the obvious, slow matcher the fast one must agree with.

@@ -71,11 +71,12 @@ func Cost(lit string) int {
 }
 
 // Rarer reports whether literal a is a better trigger than b: five bytes or
-// more first (they are found by four-byte grams; shorter ones by shorter,
-// commoner grams), then rarer, then longer.
+// more first (they are found by four-byte grams), then four (three-byte
+// grams), then three (two-byte grams, which nearly every line holds), then
+// rarer, then longer.
 func Rarer(a, b string) bool {
-	if (len(a) >= 5) != (len(b) >= 5) {
-		return len(a) >= 5
+	if ga, gb := gramClass(a), gramClass(b); ga != gb {
+		return ga > gb
 	}
 	ca, cb := Cost(a), Cost(b)
 	if ca != cb {
@@ -83,3 +84,7 @@ func Rarer(a, b string) bool {
 	}
 	return len(a) > len(b)
 }
+
+// gramClass is the size of the gram that finds a trigger of this length
+// (see gramIndex.add): shorter grams are commoner and cost the scan more.
+func gramClass(lit string) int { return min(len(lit)-1, 4) }
