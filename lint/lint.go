@@ -99,6 +99,15 @@ func Run(e *diagnose.Engine, include func(*playbooks.Playbook) bool) []Finding {
 				add(Error, x.s.Line, x.field, "signal %q fires in none of the match examples; add an example that shows it, or drop it", x.s.Pattern)
 			}
 			trig := m.Triggers(x.id)
+			for _, t := range trig {
+				if len(t) < 5 {
+					// Triggers are found by their rarest gram of up to four
+					// bytes; a shorter trigger needs a shorter gram, which
+					// most lines hold, and so costs every line a lookup.
+					add(Warning, x.s.Line, x.field, "signal %q is triggered by %q, shorter than 5 bytes; the scan of every line slows down; spell out a longer literal the line always holds", x.s.Pattern, t)
+					break
+				}
+			}
 			if trig == nil {
 				add(Warning, x.s.Line, x.field, "signal %q has no literal and runs its regex on every line (no_literal: true)", x.s.Pattern)
 			} else if x.s.EffectiveWeight() >= 1 {
