@@ -286,6 +286,10 @@ func TestCollectorToLokiAndPrometheus(t *testing.T) {
 		t.Errorf("event docs url / evidence: %v", m)
 	}
 
+	// Every query the deploy kit ships (cookbook, dashboard, ruler) is
+	// valid LogQL on this Loki and finds what it should.
+	checkShippedLogQL(t, lokiURL)
+
 	// The connector's counters, as Prometheus scrapes them.
 	metricsURL := fmt.Sprintf("http://127.0.0.1:%d/metrics", promPort)
 	var diagnoses, matched float64
