@@ -186,14 +186,22 @@ type lokiResult struct {
 	} `json:"data"`
 }
 
-func queryLoki(t *testing.T, base, query string) (lines []string, metas []map[string]string) {
-	t.Helper()
+// lokiQueryRange asks Loki's query_range API for the last day (and the
+// next hour: the sample's timestamps are the file's) and returns the body
+// and status.
+func lokiQueryRange(base, query string) (string, int) {
 	q := url.Values{}
 	q.Set("query", query)
 	q.Set("start", strconv.FormatInt(time.Now().Add(-24*time.Hour).UnixNano(), 10))
 	q.Set("end", strconv.FormatInt(time.Now().Add(time.Hour).UnixNano(), 10))
 	q.Set("limit", "1000")
-	body, code := get(base + "/loki/api/v1/query_range?" + q.Encode())
+	q.Set("step", "60")
+	return get(base + "/loki/api/v1/query_range?" + q.Encode())
+}
+
+func queryLoki(t *testing.T, base, query string) (lines []string, metas []map[string]string) {
+	t.Helper()
+	body, code := lokiQueryRange(base, query)
 	if code != http.StatusOK {
 		t.Fatalf("loki query %s: %d %s", query, code, body)
 	}

@@ -3,13 +3,10 @@ package e2e
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -90,12 +87,7 @@ func checkShippedLogQL(t *testing.T, lokiURL string) {
 	queries := shippedLogQL(t)
 	t.Logf("running the %d shipped LogQL queries against Loki", len(queries))
 	for name, query := range queries {
-		q := url.Values{}
-		q.Set("query", query)
-		q.Set("start", strconv.FormatInt(time.Now().Add(-6*time.Hour).UnixNano(), 10))
-		q.Set("end", strconv.FormatInt(time.Now().Add(time.Minute).UnixNano(), 10))
-		q.Set("step", "60")
-		body, code := get(lokiURL + "/loki/api/v1/query_range?" + q.Encode())
+		body, code := lokiQueryRange(lokiURL, query)
 		if code != http.StatusOK {
 			t.Errorf("%s: Loki refuses %s: %d %s", name, query, code, body)
 			continue
