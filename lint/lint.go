@@ -100,11 +100,8 @@ func Run(e *diagnose.Engine, include func(*playbooks.Playbook) bool) []Finding {
 			}
 			trig := m.Triggers(x.id)
 			for _, t := range trig {
-				if len(t) < 5 {
-					// Triggers are found by their rarest gram of up to four
-					// bytes; a shorter trigger needs a shorter gram, which
-					// most lines hold, and so costs every line a lookup.
-					add(Warning, x.s.Line, x.field, "signal %q is triggered by %q, shorter than 5 bytes; the scan of every line slows down; spell out a longer literal the line always holds", x.s.Pattern, t)
+				if len(t) < matcher.FastTrigger {
+					add(Warning, x.s.Line, x.field, "signal %q is triggered by %q, shorter than %d bytes; the scan of every line slows down; spell out a longer literal the line always holds", x.s.Pattern, t, matcher.FastTrigger)
 					break
 				}
 			}

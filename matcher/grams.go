@@ -63,7 +63,7 @@ func (g *gramIndex) table(size int) *gramTable {
 func (g *gramIndex) add(trigger string, id int32) {
 	size, start := 4, 0
 	switch {
-	case len(trigger) >= 5:
+	case len(trigger) >= FastTrigger:
 		start = rarestWindow(trigger)
 	case len(trigger) == 4:
 		size = 3

@@ -31,6 +31,11 @@ type Pattern struct {
 // MinTrigger is the shortest literal that may trigger a pattern.
 const MinTrigger = 3
 
+// FastTrigger is the shortest trigger found through the four-byte gram
+// table; shorter ones need 2- or 3-byte grams, which most lines hold, so
+// each costs every line's scan a lookup.
+const FastTrigger = 5
+
 // PatternError says which pattern could not be compiled and why.
 type PatternError struct {
 	Index int
@@ -94,7 +99,8 @@ func Compile(pats []Pattern) (*Matcher, error) {
 		if err != nil {
 			return nil, &PatternError{Index: i, Expr: p.Expr, Msg: err.Error()}
 		}
-		req := requiredLiterals(parsed.Simplify())
+		simple := parsed.Simplify()
+		req := requiredLiterals(simple)
 		plan, ok := planAlternatives(req)
 		if !ok {
 			if !p.NoLiteral {
@@ -103,12 +109,16 @@ func Compile(pats []Pattern) (*Matcher, error) {
 			m.always = append(m.always, i)
 			continue
 		}
-		if set, ok := finiteStrings(parsed.Simplify(), maxFinite); ok {
+		// A finite pattern's strings are also what makes a candidate exact:
+		// an alternative whose trigger is one of them, with no other
+		// literal to check, is a match once the trigger is found.
+		exact := map[string]bool{}
+		if set, ok := finiteStrings(simple, maxFinite); ok {
 			for _, f := range set {
+				exact[f] = true
 				m.patterns[i].finite = append(m.patterns[i].finite, []byte(f))
 			}
 		}
-		exact := exactLiterals(parsed.Simplify())
 		for _, alt := range plan {
 			m.patterns[i].triggers = append(m.patterns[i].triggers, alt.trigger)
 			m.grams.add(alt.trigger, int32(len(m.alts)))
@@ -349,46 +359,6 @@ func (m *Matcher) Stats() string {
 // Expr returns pattern i.
 func (m *Matcher) Expr(i int) string { return m.patterns[i].re.String() }
 
-// exactLiterals returns the literals that make up a whole pattern when it
-// is a case-insensitive ASCII literal or an alternation of them; for those,
-// finding the literal in the lower-cased line is the match.
-func exactLiterals(re *syntax.Regexp) map[string]bool {
-	out := map[string]bool{}
-	var lit func(r *syntax.Regexp) (string, bool)
-	lit = func(r *syntax.Regexp) (string, bool) {
-		if r.Op != syntax.OpLiteral || r.Flags&syntax.FoldCase == 0 {
-			return "", false
-		}
-		b := make([]byte, 0, len(r.Rune))
-		for _, c := range r.Rune {
-			if c >= utf8.RuneSelf {
-				return "", false
-			}
-			b = append(b, byte(lowerASCII(c)))
-		}
-		return string(b), true
-	}
-	if r := re; r.Op == syntax.OpCapture {
-		re = r.Sub[0]
-	}
-	switch re.Op {
-	case syntax.OpLiteral:
-		if s, ok := lit(re); ok {
-			out[s] = true
-		}
-	case syntax.OpAlternate:
-		for _, sub := range re.Sub {
-			if sub.Op == syntax.OpCapture {
-				sub = sub.Sub[0]
-			}
-			if s, ok := lit(sub); ok {
-				out[s] = true
-			}
-		}
-	}
-	return out
-}
-
 // maxFinite bounds the strings a pattern may expand to and still be matched
 // by substring search.
 const maxFinite = 32
@@ -433,7 +403,7 @@ func finiteStrings(re *syntax.Regexp, limit int) ([]string, bool) {
 			// Every letter must come with its other case, or the class is
 			// case-sensitive.
 			for c := range seen {
-				if isASCIILetter(c) && !classHas(r, c) || isASCIILetter(c) && !classHas(r, c-'a'+'A') {
+				if isASCIILetter(c) && !(classHas(r, c) && classHas(r, c-'a'+'A')) {
 					return nil, false
 				}
 			}

@@ -87,4 +87,4 @@ func Rarer(a, b string) bool {
 
 // gramClass is the size of the gram that finds a trigger of this length
 // (see gramIndex.add): shorter grams are commoner and cost the scan more.
-func gramClass(lit string) int { return min(len(lit)-1, 4) }
+func gramClass(lit string) int { return min(len(lit), FastTrigger) - 1 }
