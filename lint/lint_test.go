@@ -105,16 +105,8 @@ validation: v
 
 func TestSharedSignal(t *testing.T) {
 	pb := func(why string) string {
-		return `title: t
-category: build
-severity: high
-summary: s
-diagnosis: d
-fix: f
-validation: v
-signals: [{pattern: 'alpha failure', why: '` + why + `'}]
-examples: {match: ['alpha failure'], no_match: ['x']}
-`
+		return minimalPlaybook("build", `signals: [{pattern: 'alpha failure', why: '`+why+`'}]
+examples: {match: ['alpha failure'], no_match: ['x']}`)
 	}
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte(pb(""))}, "b.yaml": {Data: []byte(pb(""))}}
 	list, _ := playbooks.LoadFS(fsys, ".", "dir", false)
@@ -143,26 +135,10 @@ func errorsOf(fs []Finding) []Finding {
 // TestRankWarning: a match example on which another playbook ranks first is
 // reported (a warning: the author decides which playbook should own it).
 func TestRankWarning(t *testing.T) {
-	const generic = `title: generic
-category: network
-severity: high
-summary: s
-diagnosis: d
-fix: f
-validation: v
-signals: ['connection refused', {pattern: 'dial tcp', weight: 0.5}]
-examples: {match: ['dial tcp 10.0.0.1:5432: connect: connection refused'], no_match: ['x']}
-`
-	const specific = `title: specific
-category: database
-severity: high
-summary: s
-diagnosis: d
-fix: f
-validation: v
-signals: [{pattern: 'connect: connection refused', why: 'the generic form'}, {pattern: ':5432', weight: 0.2}]
-examples: {match: ['dial tcp 10.0.0.1:5432: connect: connection refused'], no_match: ['x']}
-`
+	generic := minimalPlaybook("network", `signals: ['connection refused', {pattern: 'dial tcp', weight: 0.5}]
+examples: {match: ['dial tcp 10.0.0.1:5432: connect: connection refused'], no_match: ['x']}`)
+	specific := minimalPlaybook("database", `signals: [{pattern: 'connect: connection refused', why: 'the generic form'}, {pattern: ':5432', weight: 0.2}]
+examples: {match: ['dial tcp 10.0.0.1:5432: connect: connection refused'], no_match: ['x']}`)
 	list, err := playbooks.LoadFS(fstest.MapFS{"generic.yaml": {Data: []byte(generic)}, "postgres.yaml": {Data: []byte(specific)}}, ".", "dir", false)
 	if err != nil {
 		t.Fatal(err)
@@ -181,4 +157,10 @@ examples: {match: ['dial tcp 10.0.0.1:5432: connect: connection refused'], no_ma
 	if len(ranks) != 1 {
 		t.Errorf("rank warnings = %q, want exactly one", ranks)
 	}
+}
+
+// minimalPlaybook is a valid playbook of category with the required prose
+// filled in, and body (its signals and examples) appended.
+func minimalPlaybook(category, body string) string {
+	return "title: t\ncategory: " + category + "\nseverity: high\nsummary: s\ndiagnosis: d\nfix: f\nvalidation: v\n" + body + "\n"
 }
