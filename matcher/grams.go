@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"math/bits"
+	"slices"
 	"unsafe"
 )
 
@@ -18,45 +19,61 @@ import (
 // the scan runs at the speed of the loop whatever the library's size. (A
 // dense Aho-Corasick DFA did the same job, but past a thousand patterns its
 // table left the cache and every byte waited on the previous one's miss.)
+//
+// Grams are folded crudely, by setting bit 0x20 of every byte: one OR
+// where lowering four bytes takes six operations. It maps A-Z onto a-z as
+// lowering does, and also a few punctuation and control bytes onto others
+// ('[' onto '{'); such a collision only costs a comparison, because every
+// hit is confirmed by comparing the whole trigger with the lowered line.
 type gramIndex struct {
 	tables [5]*gramTable // by gram size; 2, 3 and 4 are used
 }
 
-// gramTable holds the keys of one size.
+// gramTable holds the keys of one size. While the matcher is built, keys
+// collects them; freeze then lays them out for the scan: a bitset of
+// hashes, and for each set bit (by its rank among the set bits) the refs
+// of the keys with that hash, found by a popcount instead of a map lookup.
 type gramTable struct {
-	bits *[gramBits / 64]uint64
-	keys map[uint32][]gramRef
-	mask uint32 // keeps the gram's bytes of a four-byte load
+	bits *[gramWords]uint64
+	rank *[gramWords]uint32 // set bits in the words before each word
+	// slot i's refs are refs[start[i]:start[i+1]].
+	start []uint32
+	refs  []gramRef
+	mask  uint32 // keeps the gram's bytes of a four-byte load
+
+	keys map[uint32][]gramRef // until freeze
 }
 
 // gramRef says which alternative a key belongs to and where the key sits
 // in that alternative's trigger, so that a hit is confirmed by comparing
 // the trigger at one position instead of searching the line.
 type gramRef struct {
+	key uint32 // the folded gram, to tell keys that share a hash apart
 	alt int32
 	off int32
 }
 
 const (
-	gramBits = 1 << 18 // bits per table: 32 KiB
-	gramMul  = 0x9E3779B1
+	gramHashBits = 18
+	gramWords    = 1 << gramHashBits / 64 // 32 KiB of bits per table
+	gramMul      = 0x9E3779B1
+	gramFold     = 0x20202020
 )
 
 func newGramIndex() *gramIndex { return &gramIndex{} }
 
 func (g *gramIndex) table(size int) *gramTable {
 	if g.tables[size] == nil {
-		g.tables[size] = &gramTable{
-			bits: new([gramBits / 64]uint64),
-			keys: map[uint32][]gramRef{},
-			mask: uint32(1)<<(8*size) - 1,
+		t := &gramTable{keys: map[uint32][]gramRef{}, mask: 0xFFFFFFFF}
+		if size < 4 {
+			t.mask = uint32(1)<<(8*size) - 1
 		}
-		if size == 4 {
-			g.tables[size].mask = 0xFFFFFFFF
-		}
+		g.tables[size] = t
 	}
 	return g.tables[size]
 }
+
+func gramHash(k uint32) uint32 { return (k * gramMul) >> (32 - gramHashBits) }
 
 // add registers trigger (at least three lower-case bytes) for alternative
 // id: two overlapping grams of its rarest part.
@@ -76,10 +93,45 @@ func (g *gramIndex) add(trigger string, id int32) {
 		for j := range size {
 			k |= uint32(trigger[off+j]) << (8 * j)
 		}
-		h := (k * gramMul) >> (32 - 18)
-		t.bits[h>>6] |= 1 << (h & 63)
-		t.keys[k] = append(t.keys[k], gramRef{alt: id, off: int32(off)})
+		k |= gramFold & t.mask
+		t.keys[k] = append(t.keys[k], gramRef{key: k, alt: id, off: int32(off)})
 	}
+}
+
+// freeze lays every table out for the scan; no add may follow.
+func (g *gramIndex) freeze() {
+	for _, t := range g.tables {
+		if t != nil {
+			t.freeze()
+		}
+	}
+}
+
+func (t *gramTable) freeze() {
+	t.bits, t.rank = new([gramWords]uint64), new([gramWords]uint32)
+	byHash := map[uint32][]gramRef{}
+	for k, refs := range t.keys {
+		h := gramHash(k)
+		t.bits[h>>6] |= 1 << (h & 63)
+		byHash[h] = append(byHash[h], refs...)
+	}
+	var n uint32
+	for w := range t.bits {
+		t.rank[w] = n
+		n += uint32(bits.OnesCount64(t.bits[w]))
+	}
+	hashes := make([]uint32, 0, len(byHash))
+	for h := range byHash {
+		hashes = append(hashes, h)
+	}
+	slices.Sort(hashes) // rank order is hash order
+	t.start = make([]uint32, 0, len(hashes)+1)
+	for _, h := range hashes {
+		t.start = append(t.start, uint32(len(t.refs)))
+		t.refs = append(t.refs, byHash[h]...)
+	}
+	t.start = append(t.start, uint32(len(t.refs)))
+	t.keys = nil
 }
 
 // rarestWindow returns the offset of the five-byte window of lit whose two
@@ -95,65 +147,81 @@ func rarestWindow(lit string) int {
 	return best
 }
 
-// scan calls hit for every key found at an even position of text, with the
-// position where its trigger would start. It folds ASCII case four bytes at
-// a time as it goes, so the line is not lowered first.
-func (g *gramIndex) scan(text []byte, hit func(ref gramRef, start int)) {
-	n := len(text)
+// hits appends to dst every key found at an even position of text, with
+// the position where its trigger would start (which may be negative or
+// past the end; the caller checks). Collecting hits, rather than calling
+// back for each, keeps the loop free of indirect calls.
+func (g *gramIndex) hits(text []byte, dst []gramHit) []gramHit {
 	t4, t3, t2 := g.tables[4], g.tables[3], g.tables[2]
-	i := 0
-	if n >= 4 {
-		// One unaligned little-endian load per even position; the loop
-		// condition (i+4 <= n) bounds it.
-		base := unsafe.Pointer(unsafe.SliceData(text))
-		for ; i+4 <= n; i += 2 {
-			k := lower4(*(*uint32)(unsafe.Add(base, i)))
-			if t4 != nil {
-				t4.probe(k, i, hit)
-			}
-			if t3 != nil {
-				t3.probe(k&t3.mask, i, hit)
-			}
-			if t2 != nil {
-				t2.probe(k&t2.mask, i, hit)
-			}
-		}
+	if t3 == nil && t2 == nil && t4 != nil {
+		return t4.scan4(text, dst)
 	}
-	// The last even positions hold no four-byte gram, but may hold a
-	// shorter one.
-	for ; i < n; i += 2 {
+	n := len(text)
+	for i := 0; i < n; i += 2 {
 		var k uint32
-		for j := 0; j < 4 && i+j < n; j++ {
-			k |= uint32(text[i+j]) << (8 * j)
+		if i+4 <= n {
+			k = *(*uint32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(text)), i))
+		} else {
+			for j := 0; i+j < n; j++ {
+				k |= uint32(text[i+j]) << (8 * j)
+			}
 		}
-		k = lower4(k)
+		k |= gramFold
+		if t4 != nil && i+4 <= n {
+			dst = t4.probe(k, i, dst)
+		}
 		if t3 != nil && i+3 <= n {
-			t3.probe(k&t3.mask, i, hit)
+			dst = t3.probe(k&t3.mask, i, dst)
 		}
 		if t2 != nil && i+2 <= n {
-			t2.probe(k&t2.mask, i, hit)
+			dst = t2.probe(k&t2.mask, i, dst)
 		}
 	}
+	return dst
 }
 
-func (t *gramTable) probe(k uint32, i int, hit func(ref gramRef, start int)) {
-	h := (k * gramMul) >> (32 - 18)
+// gramHit is a key found in a line: its ref and the position where the
+// trigger would start.
+type gramHit struct {
+	alt   int32
+	start int
+}
+
+// scan4 is hits for a library whose triggers all use four-byte grams: the
+// loop every line pays, kept to a load, an OR, a multiply and a bit test.
+func (t *gramTable) scan4(text []byte, dst []gramHit) []gramHit {
+	base := unsafe.Pointer(unsafe.SliceData(text))
+	bitset := t.bits
+	// One unaligned little-endian load per even position; the loop
+	// condition (i+4 <= len) bounds it.
+	for i := 0; i+4 <= len(text); i += 2 {
+		k := *(*uint32)(unsafe.Add(base, i)) | gramFold
+		h := gramHash(k)
+		if bitset[h>>6]&(1<<(h&63)) != 0 {
+			dst = t.slot(k, h, i, dst)
+		}
+	}
+	return dst
+}
+
+func (t *gramTable) probe(k uint32, i int, dst []gramHit) []gramHit {
+	h := gramHash(k)
 	if t.bits[h>>6]&(1<<(h&63)) == 0 {
-		return
+		return dst
 	}
-	for _, ref := range t.keys[k] {
-		hit(ref, i-int(ref.off))
-	}
+	return t.slot(k, h, i, dst)
 }
 
-// lower4 lower-cases the ASCII letters among four bytes at once (SWAR):
-// a byte gets 0x20 added when it is ASCII and between 'A' and 'Z'.
-func lower4(k uint32) uint32 {
-	low7 := k & 0x7F7F7F7F
-	geA := low7 + 0x3F3F3F3F // high bit set where byte >= 'A'
-	gtZ := low7 + 0x25252525 // high bit set where byte > 'Z'
-	upper := (geA ^ gtZ) & ^k & 0x80808080
-	return k | upper>>2
+// slot appends the refs of key k (hash h) found at position i.
+func (t *gramTable) slot(k, h uint32, i int, dst []gramHit) []gramHit {
+	w := h >> 6
+	s := t.rank[w] + uint32(bits.OnesCount64(t.bits[w]&(1<<(h&63)-1)))
+	for j := t.start[s]; j < t.start[s+1]; j++ {
+		if r := &t.refs[j]; r.key == k {
+			dst = append(dst, gramHit{alt: r.alt, start: i - int(r.off)})
+		}
+	}
+	return dst
 }
 
 // stats describes the tables, for Matcher.Stats.
@@ -162,13 +230,17 @@ func (g *gramIndex) stats() (keys [5]int, density float64) {
 		if t == nil {
 			continue
 		}
-		keys[size] = len(t.keys)
+		seen := map[uint32]bool{}
+		for _, r := range t.refs {
+			seen[r.key] = true
+		}
+		keys[size] = len(seen)
 		if size == 4 {
 			set := 0
 			for _, w := range t.bits {
 				set += bits.OnesCount64(w)
 			}
-			density = float64(set) / gramBits
+			density = float64(set) / (gramWords * 64)
 		}
 	}
 	return keys, density

@@ -23,27 +23,82 @@ const maxAlternatives = 32
 // would make almost every line a candidate.
 const minLiteral = 2
 
+// maxClassBranches is the largest character class that forks a literal
+// run (\d, [0-9a-f] does not): past it, the run ends at the class.
+const maxClassBranches = 10
+
 // requiredLiterals walks a parsed, simplified regex and returns the literals
-// every match must contain.
+// every match must contain. It tries two ways and keeps the one whose
+// weakest alternative has the longer trigger: with small classes forking
+// the literal runs (`\.go:\d+` requires ".go:0" or ... ".go:9") and
+// without (forking early can spend the alternatives a later, better literal
+// needed: `:\d+:\d+: [CWEFR]: (Style/|Layout/|...)`).
 func requiredLiterals(re *syntax.Regexp) requirement {
+	plain := extractor{}.required(re)
+	forked := extractor{forkClasses: true}.required(re)
+	if weakestTrigger(forked) > weakestTrigger(plain) {
+		return forked
+	}
+	return plain
+}
+
+// weakestTrigger is the length of the longest literal of the alternative
+// whose longest literal is shortest: how good a trigger the requirement's
+// worst alternative gets. An empty requirement scores 0.
+func weakestTrigger(r requirement) int {
+	if r.empty() {
+		return 0
+	}
+	weakest := -1
+	for _, alt := range r {
+		best := 0
+		for _, lit := range alt {
+			best = max(best, len(lit))
+		}
+		if weakest < 0 || best < weakest {
+			weakest = best
+		}
+	}
+	return weakest
+}
+
+// extractor walks a regex for its required literals.
+type extractor struct {
+	// forkClasses lets a class of up to maxClassBranches bytes (and the
+	// first repetition of one) extend a short literal run, and the runs
+	// continue into the branches of an alternation; without it, classes of
+	// up to four bytes ([._-]) and alternations of plain literals extend
+	// every run, and anything else ends it. Forking spends the budget of
+	// alternatives early, which is why requiredLiterals tries both.
+	forkClasses bool
+}
+
+func (x extractor) maxClass() int {
+	if x.forkClasses {
+		return maxClassBranches
+	}
+	return 4
+}
+
+func (x extractor) required(re *syntax.Regexp) requirement {
 	switch re.Op {
 	case syntax.OpLiteral:
 		return requirement{literalPieces(re)}
 	case syntax.OpCapture:
-		return requiredLiterals(re.Sub[0])
+		return x.required(re.Sub[0])
 	case syntax.OpPlus:
-		return requiredLiterals(re.Sub[0])
+		return x.required(re.Sub[0])
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return requiredLiterals(re.Sub[0])
+			return x.required(re.Sub[0])
 		}
 		return anything
 	case syntax.OpConcat:
-		return concatLiterals(re.Sub)
+		return x.concat(re.Sub)
 	case syntax.OpAlternate:
 		var out requirement
 		for _, sub := range re.Sub {
-			r := requiredLiterals(sub)
+			r := x.required(sub)
 			if r.empty() {
 				return anything
 			}
@@ -67,47 +122,89 @@ func (r requirement) empty() bool {
 	return len(r) == 0
 }
 
-// concatLiterals joins runs of adjacent literal parts into longer literals
+// partial is one alternative of a concatenation being walked: the literals
+// it requires so far, and the run of adjacent literal bytes still growing.
+type partial struct {
+	conj []string
+	run  []byte
+}
+
+// concat joins runs of adjacent literal parts into longer literals
 // and multiplies out the requirements of the other parts. A small
 // alternation of literals, or an optional literal, inside a run forks it:
 // `pg_(wal|xlog)` requires "pg_wal" or "pg_xlog", not merely "pg_", and
 // `exit ?code` requires "exit code" or "exitcode".
-func concatLiterals(subs []*syntax.Regexp) requirement {
-	type partial struct {
-		conj []string
-		run  []byte
+func (x extractor) concat(subs []*syntax.Regexp) requirement {
+	out, ok := x.walk([]partial{{}}, subs)
+	if !ok {
+		return anything
 	}
-	out := []partial{{}}
-	flush := func() {
-		for i := range out {
-			if len(out[i].run) >= minLiteral {
-				out[i].conj = append(out[i].conj, string(out[i].run))
-			}
-			out[i].run = nil
+	out = flushAll(out)
+	req := make(requirement, len(out))
+	for i, p := range out {
+		req[i] = p.conj
+	}
+	return req
+}
+
+// flushAll ends every partial's run, keeping it as a literal when it is
+// long enough.
+func flushAll(out []partial) []partial {
+	for i := range out {
+		if len(out[i].run) >= minLiteral {
+			out[i].conj = append(out[i].conj, string(out[i].run))
 		}
+		out[i].run = nil
 	}
-	for _, sub := range subs {
+	return out
+}
+
+// walk continues the partials in out through the concatenation subs.
+func (x extractor) walk(out []partial, subs []*syntax.Regexp) ([]partial, bool) {
+	for _, sub := range flattenConcat(subs) {
+		if sub.Op == syntax.OpEmptyMatch {
+			continue // the empty branch of x?: the runs go on unchanged
+		}
 		if lit, ok := singleLiteral(sub); ok {
 			for i := range out {
 				out[i].run = append(out[i].run, lit...)
 			}
 			continue
 		}
-		if branches, ok := literalBranches(sub); ok && len(out)*len(branches) <= maxAlternatives {
-			next := make([]partial, 0, len(out)*len(branches))
-			for _, p := range out {
-				for _, b := range branches {
-					run := append(append([]byte(nil), p.run...), b...)
-					next = append(next, partial{conj: append([]string(nil), p.conj...), run: run})
-				}
-			}
-			out = next
+		// A class forks the runs only while one is too short to be a fast
+		// trigger: "sleeping " needs no "sleeping 0".."sleeping 9".
+		if isClass(sub) && x.forkClasses && longRuns(out) {
+			out = flushAll(out)
 			continue
+		}
+		if branches, ok := literalBranches(sub, x.maxClass()); ok && len(out)*len(branches) <= maxAlternatives {
+			out = fork(out, branches)
+			continue
+		}
+		// An alternation the runs can continue into, one copy per branch:
+		// `a\.svc(\.cluster\.local|\.?[ :/"'])` (the parser factors common
+		// prefixes out, so this is how `x\.svc\.cluster|x\.svc:` arrives)
+		// requires ".svc.cluster" or ".svc:", not ".svc" alone.
+		if branches := alternationBranches(sub); x.forkClasses && branches != nil && len(out)*len(branches) <= maxAlternatives {
+			if next, ok := x.distribute(out, branches); ok {
+				out = next
+				continue
+			}
+		}
+		// x+ and x{2,} begin with one x: `\.go:\d+` requires ".go:0" or
+		// ".go:1" ... or ".go:9", which a five-byte trigger can find, where
+		// ".go:" alone is too short. What follows the first x is unknown,
+		// so the run ends there.
+		if rep := repeatedAtLeastOnce(sub); rep != nil && x.forkClasses && !longRuns(out) {
+			if branches, ok := literalBranches(rep, x.maxClass()); ok && len(out)*len(branches) <= maxAlternatives {
+				out = flushAll(fork(out, branches))
+				continue
+			}
 		}
 		if sub.Op == syntax.OpLiteral {
 			// A literal with a non-ASCII folding rune is split there; its
 			// pieces are required separately.
-			flush()
+			out = flushAll(out)
 			for _, piece := range literalPieces(sub) {
 				for i := range out {
 					out[i].conj = append(out[i].conj, piece)
@@ -115,8 +212,8 @@ func concatLiterals(subs []*syntax.Regexp) requirement {
 			}
 			continue
 		}
-		flush()
-		r := requiredLiterals(sub)
+		out = flushAll(out)
+		r := x.required(sub)
 		if r.empty() || len(out)*len(r) > maxAlternatives {
 			continue
 		}
@@ -130,17 +227,123 @@ func concatLiterals(subs []*syntax.Regexp) requirement {
 		}
 		out = next
 	}
-	flush()
-	req := make(requirement, len(out))
-	for i, p := range out {
-		req[i] = p.conj
+	return out, true
+}
+
+// alternationBranches returns the branches of an alternation (x? is x or
+// nothing), each as the list of parts it concatenates; nil for anything
+// else.
+func alternationBranches(re *syntax.Regexp) [][]*syntax.Regexp {
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
 	}
-	return req
+	var alts []*syntax.Regexp
+	switch re.Op {
+	case syntax.OpAlternate:
+		alts = re.Sub
+	case syntax.OpQuest:
+		alts = []*syntax.Regexp{re.Sub[0], {Op: syntax.OpEmptyMatch}}
+	default:
+		return nil
+	}
+	branches := make([][]*syntax.Regexp, len(alts))
+	for i, a := range alts {
+		branches[i] = []*syntax.Regexp{a}
+	}
+	return branches
+}
+
+// distribute walks a copy of out through each branch and returns them all;
+// it fails when they come to more than maxAlternatives.
+func (x extractor) distribute(out []partial, branches [][]*syntax.Regexp) ([]partial, bool) {
+	var next []partial
+	for _, b := range branches {
+		res, ok := x.walk(clonePartials(out), b)
+		if !ok || len(next)+len(res) > maxAlternatives {
+			return nil, false
+		}
+		next = append(next, res...)
+	}
+	return next, true
+}
+
+func clonePartials(out []partial) []partial {
+	c := make([]partial, len(out))
+	for i, p := range out {
+		c[i] = partial{conj: slices.Clone(p.conj), run: slices.Clone(p.run)}
+	}
+	return c
+}
+
+// flattenConcat splices nested concatenations (Simplify writes x{1,3} as
+// x(x(x)?)?) and groups into one list, so that runs continue across them.
+func flattenConcat(subs []*syntax.Regexp) []*syntax.Regexp {
+	var flat []*syntax.Regexp
+	for _, sub := range subs {
+		for sub.Op == syntax.OpCapture {
+			sub = sub.Sub[0]
+		}
+		if sub.Op == syntax.OpConcat {
+			flat = append(flat, flattenConcat(sub.Sub)...)
+		} else {
+			flat = append(flat, sub)
+		}
+	}
+	return flat
+}
+
+func isClass(re *syntax.Regexp) bool {
+	if _, ok := singleLiteral(re); ok {
+		return false // [Ee] is a letter, not a fork
+	}
+	return re.Op == syntax.OpCharClass
+}
+
+// longRuns reports whether forking the runs at a class would not help:
+// every partial already has a literal long enough to be a fast trigger, or
+// its run has not begun (`[0-9]+ failed` gains nothing from "0".."9").
+func longRuns(out []partial) bool {
+	for _, p := range out {
+		if len(p.run) > 0 && len(p.run) < FastTrigger && !hasFastLiteral(p.conj) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasFastLiteral(lits []string) bool {
+	for _, l := range lits {
+		if len(l) >= FastTrigger {
+			return true
+		}
+	}
+	return false
+}
+
+// fork extends every partial's run with each of branches.
+func fork(out []partial, branches []string) []partial {
+	next := make([]partial, 0, len(out)*len(branches))
+	for _, p := range out {
+		for _, b := range branches {
+			run := append(append([]byte(nil), p.run...), b...)
+			next = append(next, partial{conj: append([]string(nil), p.conj...), run: run})
+		}
+	}
+	return next
+}
+
+// repeatedAtLeastOnce returns x for x+ and x{n,m} with n >= 1, else nil.
+func repeatedAtLeastOnce(re *syntax.Regexp) *syntax.Regexp {
+	switch {
+	case re.Op == syntax.OpPlus, re.Op == syntax.OpRepeat && re.Min >= 1:
+		return re.Sub[0]
+	}
+	return nil
 }
 
 // literalBranches returns the strings a small alternation of literals (or
 // an optional literal: "" or the literal) can match, lower-cased.
-func literalBranches(re *syntax.Regexp) ([]string, bool) {
+func literalBranches(re *syntax.Regexp, maxClass int) ([]string, bool) {
 	if re.Op == syntax.OpCapture {
 		re = re.Sub[0]
 	}
@@ -163,11 +366,11 @@ func literalBranches(re *syntax.Regexp) ([]string, bool) {
 		}
 		return out, true
 	case syntax.OpCharClass:
-		// [0-9] or [._-]: up to a few single bytes.
+		// [0-9] or [._-]: up to maxClass single bytes.
 		var out []string
 		for i := 0; i+1 < len(re.Rune); i += 2 {
 			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
-				if r >= utf8.RuneSelf || len(out) == 4 {
+				if r >= utf8.RuneSelf || len(out) == maxClass {
 					return nil, false
 				}
 				out = append(out, string(lowerASCII(r)))

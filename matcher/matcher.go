@@ -74,6 +74,9 @@ type compiled struct {
 	// Triggers are the literals chosen to trigger this pattern, one per
 	// alternative (for diagnostics and lint).
 	triggers []string
+	// edges, for a pattern anchored with ^ or $, are the bytes the line
+	// can start or end with; checked before the regex runs.
+	edges *edges
 }
 
 type alternative struct {
@@ -100,6 +103,7 @@ func Compile(pats []Pattern) (*Matcher, error) {
 			return nil, &PatternError{Index: i, Expr: p.Expr, Msg: err.Error()}
 		}
 		simple := parsed.Simplify()
+		m.patterns[i].edges = edgesOf(simple)
 		req := requiredLiterals(simple)
 		plan, ok := planAlternatives(req)
 		if !ok {
@@ -129,6 +133,7 @@ func Compile(pats []Pattern) (*Matcher, error) {
 			})
 		}
 	}
+	m.grams.freeze()
 	return m, nil
 }
 
@@ -189,7 +194,8 @@ type Scratch struct {
 	stamp   []uint32 // per alternative: generation it was last a candidate in
 	gen     uint32
 	cands   []int32
-	matched []uint32 // per pattern: generation it last matched in
+	matched []uint32  // per pattern: generation it last matched in
+	grams   []gramHit // the gram index's hits in the line being matched
 }
 
 func (s *Scratch) reset(m *Matcher) {
@@ -222,25 +228,25 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 	s.reset(m)
 	text := line[timestampPrefix(line):]
 	var lower []byte // made on the first key hit: most lines have none
-	verify := func(ref gramRef, start int) {
-		if s.stamp[ref.alt] == s.gen || start < 0 {
-			return
-		}
-		if lower == nil {
-			lower = s.lowered(text)
-		}
-		if start >= len(lower) || !bytes.HasPrefix(lower[start:], m.alts[ref.alt].literals[0]) {
-			return
-		}
-		s.stamp[ref.alt] = s.gen
-		s.cands = append(s.cands, ref.alt)
-	}
-	m.grams.scan(text, verify)
+	s.grams = m.grams.hits(text, s.grams[:0])
 	if hasFoldingRune(text) {
 		// Go's (?i) folds the Kelvin sign to k and the long s to s; the
 		// prefilter sees them once they are spelled in ASCII (lowered does).
 		lower = s.lowered(text)
-		m.grams.scan(lower, verify)
+		s.grams = m.grams.hits(lower, s.grams)
+	}
+	for _, h := range s.grams {
+		if s.stamp[h.alt] == s.gen || h.start < 0 {
+			continue
+		}
+		if lower == nil {
+			lower = s.lowered(text)
+		}
+		if h.start >= len(lower) || !bytes.HasPrefix(lower[h.start:], m.alts[h.alt].literals[0]) {
+			continue
+		}
+		s.stamp[h.alt] = s.gen
+		s.cands = append(s.cands, h.alt)
 	}
 	if len(s.cands) > 0 {
 		for _, ci := range s.cands {
@@ -266,7 +272,7 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 // substring search of the lowered line, any other by its regex.
 func (p *compiled) matches(text, lower []byte) bool {
 	if p.finite == nil {
-		return p.re.Match(text)
+		return (p.edges == nil || p.edges.ok(text)) && p.re.Match(text)
 	}
 	for _, f := range p.finite {
 		if bytes.Contains(lower, f) {

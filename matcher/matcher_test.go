@@ -23,6 +23,13 @@ var testPatterns = []Pattern{
 	{Expr: `(?i)checksum mismatch|check ?sum`},      // finite, with an optional part
 	{Expr: `(?i)s[kq]ipped (tests?|suites?)`},       // finite, through a class
 	{Expr: `[Ss]kipped by CI`},                      // case-sensitive: the regex runs
+	{Expr: `(?i)^E\s+[\w.]+(Error|Exception)\b`},    // anchored: the first byte is checked
+	{Expr: `(?i)^(\[ERROR\] )?(Tests in error|Errors): ?$`},
+	{Expr: `^=+ \d+ failed`},
+	{Expr: `\.go:\d+:\d+: `}, // triggered by ".go:0" ... ".go:9"
+	{Expr: `(?i)[a-z]\.svc\.cluster\.local|[a-z]\.svc\.?[ :/"']`},
+	{Expr: `(?i)\[info\] tests run`}, // '[' and '{' share a folded gram
+	{Expr: `(?i)skip$`},
 }
 
 // TestFiniteStrings: which patterns are matched by substring search, and
@@ -145,6 +152,15 @@ func TestTriggers(t *testing.T) {
 		{`(?i)exit ?code 137`, []string{"exit code 137", "exitcode 137"}},
 		{`(?i)exec format error`, []string{"exec format error"}},
 		{`(?i)E[Rr]ROR: denied`, []string{"error: denied"}},
+		// The first of a repeated class extends the run.
+		{`\.go:\d+:\d+: `, []string{".go:0", ".go:1", ".go:2", ".go:3", ".go:4", ".go:5", ".go:6", ".go:7", ".go:8", ".go:9"}},
+		{`(?i)[a-z]\.rs:[0-9]{1,5}`, []string{".rs:0", ".rs:1", ".rs:2", ".rs:3", ".rs:4", ".rs:5", ".rs:6", ".rs:7", ".rs:8", ".rs:9"}},
+		// Runs continue into the branches of an alternation, factored or not.
+		{`(?i)[a-z]\.svc\.cluster\.local|[a-z]\.svc\.?[:/]`, []string{".svc.cluster.local", ".svc/", ".svc:", ".svc./", ".svc.:"}},
+		// ... and a class does not fork runs already long enough.
+		{`(?i)exit(ed)? (with )?code 12[67]`, []string{"exit code 12", "exit with code 12", "exited code 12", "exited with code 12"}},
+		// A class of more than ten bytes ends the run.
+		{`(?i)build [0-9a-f]+ failed`, []string{" failed"}},
 	}
 	for _, tt := range tests {
 		m, err := Compile([]Pattern{{Expr: tt.expr}})
@@ -195,6 +211,9 @@ func FuzzMatch(f *testing.F) {
 	for _, seed := range []string{
 		"exec format error", "\x1b[31mERESOLVE\x1b[0m", "2026-01-01T00:00:00Z fatal: could not read",
 		"container x exit code 126", "\u212aelvin", "caf\u00e9 not opened", "\xff\xfe",
+		"E   ValueError: x", "e\tKeyError", " E ValueError", "[ERROR] Errors: ", "Tests in error:",
+		"=== 3 failed", "main.go:12:3: undefined", "orders.shop.svc.cluster.local", "redis.svc:6379",
+		"{INFO} Tests run", "[INFO] Tests run: 3", "do not S\u212aIP", "do not s\u017fkip",
 	} {
 		f.Add(seed)
 	}
@@ -208,6 +227,72 @@ func FuzzMatch(f *testing.F) {
 			t.Errorf("Match(%q) = %v, oracle says %v", line, got, want)
 		}
 	})
+}
+
+// TestEdges: the first and last bytes an anchored pattern allows.
+func TestEdges(t *testing.T) {
+	for _, tc := range []struct {
+		expr        string
+		first, last string // the bytes allowed; "" means that end is not checked
+	}{
+		{`(?i)^E\s+x`, "Ee", ""},
+		{`^=+ \d+ failed`, "=", ""},
+		{`(?i)^(\[ERROR\] )?(Tests|Errors): ?$`, "[TtEe", ": "},
+		{`(?i)^ok$`, "Oo", "Kk\x80-\xff"}, // k folds to the Kelvin sign
+		{`^\s*at `, "\t\n\f\r a", ""},     // an empty \s* leaves the a
+		{`(?i)error$`, "", "Rr"},
+		{`^(a|b)?c`, "abc", ""},
+		{`x`, "", ""},
+		{`(?m)^x`, "", ""}, // ^ of a line, not of the text
+		{`^.x`, "", ""},    // any byte
+		{`^\s*x?`, "", ""}, // can be empty
+	} {
+		re, err := syntax.Parse(tc.expr, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := edgesOf(re.Simplify())
+		if got := describeSet(e, true); got != expandSet(tc.first) {
+			t.Errorf("%q: first bytes %q, want %q", tc.expr, got, expandSet(tc.first))
+		}
+		if got := describeSet(e, false); got != expandSet(tc.last) {
+			t.Errorf("%q: last bytes %q, want %q", tc.expr, got, expandSet(tc.last))
+		}
+	}
+}
+
+func describeSet(e *edges, first bool) string {
+	if e == nil {
+		return ""
+	}
+	set := e.last
+	if first {
+		set = e.first
+	}
+	if set == nil {
+		return ""
+	}
+	var b []byte
+	for c := 0; c < 256; c++ {
+		if set.has(byte(c)) {
+			b = append(b, byte(c))
+		}
+	}
+	return string(b)
+}
+
+// expandSet spells a set like "Kk\x80-\xff" as its sorted bytes.
+func expandSet(spec string) string {
+	var set byteSet
+	for i := 0; i < len(spec); i++ {
+		if i+2 < len(spec) && spec[i+1] == '-' {
+			set.addRange(int(spec[i]), int(spec[i+2]))
+			i += 2
+			continue
+		}
+		set.add(spec[i])
+	}
+	return describeSet(&edges{first: &set}, true)
 }
 
 // TestEveryPosition: the scan looks at even positions only, so a trigger
