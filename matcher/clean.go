@@ -4,47 +4,56 @@ import "bytes"
 
 // Clean returns the line as signals should see it: without a UTF-8 byte
 // order mark, trailing CR/LF, or ANSI escape sequences (colour codes would
-// split the words a signal looks for). It returns line itself, not a copy,
-// when there is nothing to remove; otherwise the result lives in s and is
-// valid until the next call.
+// split the words a signal looks for), and of a line rewritten with CR,
+// only what follows the last CR. It returns part of line itself, not a
+// copy, when there is no escape sequence to remove; otherwise the result
+// lives in s and is valid until the next call.
 func Clean(s *Scratch, line []byte) []byte {
 	line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
 	for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
 		line = line[:len(line)-1]
 	}
-	if bytes.IndexByte(line, 0x1b) < 0 && bytes.IndexByte(line, '\r') < 0 {
+	cr := bytes.IndexByte(line, '\r')
+	if cr >= 0 {
+		// A progress bar that rewrites its line with \r shows only its
+		// last state. (bytes.LastIndexByte is a plain loop; IndexByte
+		// from the first CR on is vectorised.)
+		for {
+			line = line[cr+1:]
+			if cr = bytes.IndexByte(line, '\r'); cr < 0 {
+				break
+			}
+		}
+	}
+	esc := bytes.IndexByte(line, 0x1b)
+	if esc < 0 {
 		return line
 	}
-	s.clean = stripControl(s.clean[:0], line)
+	s.clean = stripEscapes(s.clean[:0], line, esc)
 	return s.clean
 }
 
-// stripControl appends line to dst without ANSI escape sequences (CSI
-// "ESC [ ... final", OSC "ESC ] ... BEL|ESC \", and two-byte "ESC x") and
-// with every CR treated as the start of the visible text (a progress bar
-// that rewrites its line with \r shows only its last state).
-func stripControl(dst, line []byte) []byte {
-	if i := bytes.LastIndexByte(line, '\r'); i >= 0 {
-		line = line[i+1:]
-	}
-	for i := 0; i < len(line); i++ {
-		b := line[i]
-		if b != 0x1b {
-			dst = append(dst, b)
-			continue
+// stripEscapes appends line to dst without ANSI escape sequences (CSI
+// "ESC [ ... final", OSC "ESC ] ... BEL|ESC \", and two-byte "ESC x");
+// esc is the index of the first ESC. The text between sequences is copied
+// a chunk at a time.
+func stripEscapes(dst, line []byte, esc int) []byte {
+	for esc >= 0 {
+		dst = append(dst, line[:esc]...)
+		line = line[esc:]
+		i := 0 // the last byte of the sequence at line[0]
+		if len(line) < 2 {
+			return dst
 		}
-		if i+1 >= len(line) {
-			break
-		}
-		switch line[i+1] {
+		switch line[1] {
 		case '[':
-			j := i + 2
+			j := 2
 			for j < len(line) && (line[j] < 0x40 || line[j] > 0x7e) {
 				j++
 			}
 			i = j
 		case ']':
-			j := i + 2
+			j := 2
 			for j < len(line) && line[j] != 0x07 && !(line[j] == 0x1b && j+1 < len(line) && line[j+1] == '\\') {
 				j++
 			}
@@ -53,10 +62,15 @@ func stripControl(dst, line []byte) []byte {
 			}
 			i = j
 		default:
-			i++
+			i = 1
 		}
+		if i+1 >= len(line) {
+			return dst
+		}
+		line = line[i+1:]
+		esc = bytes.IndexByte(line, 0x1b)
 	}
-	return dst
+	return append(dst, line...)
 }
 
 // timestampPrefix returns the length of a leading timestamp such as

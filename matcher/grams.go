@@ -150,11 +150,16 @@ func rarestWindow(lit string) int {
 // hits appends to dst every key found at an even position of text, with
 // the position where its trigger would start (which may be negative or
 // past the end; the caller checks). Collecting hits, rather than calling
-// back for each, keeps the loop free of indirect calls.
-func (g *gramIndex) hits(text []byte, dst []gramHit) []gramHit {
+// back for each, keeps the loop free of indirect calls. It also reports
+// whether text has a byte outside ASCII, which the loads see anyway.
+func (g *gramIndex) hits(text []byte, dst []gramHit) ([]gramHit, bool) {
 	t4, t3, t2 := g.tables[4], g.tables[3], g.tables[2]
 	if t3 == nil && t2 == nil && t4 != nil {
 		return t4.scan4(text, dst)
+	}
+	var hi byte
+	for _, b := range text {
+		hi |= b
 	}
 	n := len(text)
 	for i := 0; i < n; i += 2 {
@@ -177,7 +182,7 @@ func (g *gramIndex) hits(text []byte, dst []gramHit) []gramHit {
 			dst = t2.probe(k&t2.mask, i, dst)
 		}
 	}
-	return dst
+	return dst, hi >= 0x80
 }
 
 // gramHit is a key found in a line: its ref and the position where the
@@ -189,19 +194,27 @@ type gramHit struct {
 
 // scan4 is hits for a library whose triggers all use four-byte grams: the
 // loop every line pays, kept to a load, an OR, a multiply and a bit test.
-func (t *gramTable) scan4(text []byte, dst []gramHit) []gramHit {
+func (t *gramTable) scan4(text []byte, dst []gramHit) ([]gramHit, bool) {
 	base := unsafe.Pointer(unsafe.SliceData(text))
 	bitset := t.bits
+	var hi uint32
 	// One unaligned little-endian load per even position; the loop
-	// condition (i+4 <= len) bounds it.
-	for i := 0; i+4 <= len(text); i += 2 {
-		k := *(*uint32)(unsafe.Add(base, i)) | gramFold
+	// condition (i+4 <= len) bounds it. The loads overlap, so together
+	// they see every byte but the last few, checked after.
+	i := 0
+	for ; i+4 <= len(text); i += 2 {
+		raw := *(*uint32)(unsafe.Add(base, i))
+		hi |= raw
+		k := raw | gramFold
 		h := gramHash(k)
 		if bitset[h>>6]&(1<<(h&63)) != 0 {
 			dst = t.slot(k, h, i, dst)
 		}
 	}
-	return dst
+	for ; i < len(text); i++ {
+		hi |= uint32(text[i])
+	}
+	return dst, hi&0x80808080 != 0
 }
 
 func (t *gramTable) probe(k uint32, i int, dst []gramHit) []gramHit {

@@ -12,6 +12,7 @@ package matcher
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"regexp"
 	"regexp/syntax"
@@ -71,11 +72,14 @@ type compiled struct {
 	// when the lowered line contains one of them, so the regex need not run
 	// (Go's (?i) regexes are slowest on the long lines where this matters).
 	finite [][]byte
+	// boundary says a finite pattern starts and/or ends with \b: a found
+	// string counts only with a word boundary there.
+	boundary wordBoundaries
 	// Triggers are the literals chosen to trigger this pattern, one per
 	// alternative (for diagnostics and lint).
 	triggers []string
 	// edges, for a pattern anchored with ^ or $, are the bytes the line
-	// can start or end with; checked before the regex runs.
+	// can start or end with; checked before anything else.
 	edges *edges
 }
 
@@ -87,6 +91,8 @@ type alternative struct {
 	// literals are all the alternative's required literals, the trigger
 	// first; a line must contain each of them.
 	literals [][]byte
+	// edges are the pattern's (see compiled.edges), checked first.
+	edges *edges
 }
 
 // Compile builds a matcher; the id of a pattern is its index in pats.
@@ -117,11 +123,12 @@ func Compile(pats []Pattern) (*Matcher, error) {
 		// an alternative whose trigger is one of them, with no other
 		// literal to check, is a match once the trigger is found.
 		exact := map[string]bool{}
-		if set, ok := finiteStrings(simple, maxFinite); ok {
+		if set, wb, ok := finiteStrings(simple, maxFinite); ok {
 			for _, f := range set {
-				exact[f] = true
+				exact[f] = wb == 0
 				m.patterns[i].finite = append(m.patterns[i].finite, []byte(f))
 			}
+			m.patterns[i].boundary = wb
 		}
 		for _, alt := range plan {
 			m.patterns[i].triggers = append(m.patterns[i].triggers, alt.trigger)
@@ -129,6 +136,7 @@ func Compile(pats []Pattern) (*Matcher, error) {
 			m.alts = append(m.alts, alternative{
 				pattern:  i,
 				exact:    exact[alt.trigger] && len(alt.others) == 0,
+				edges:    m.patterns[i].edges,
 				literals: append([][]byte{[]byte(alt.trigger)}, alt.others...),
 			})
 		}
@@ -228,36 +236,42 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 	s.reset(m)
 	text := line[timestampPrefix(line):]
 	var lower []byte // made on the first key hit: most lines have none
-	s.grams = m.grams.hits(text, s.grams[:0])
-	if hasFoldingRune(text) {
+	var nonASCII bool
+	s.grams, nonASCII = m.grams.hits(text, s.grams[:0])
+	if nonASCII && hasFoldingRune(text) {
 		// Go's (?i) folds the Kelvin sign to k and the long s to s; the
 		// prefilter sees them once they are spelled in ASCII (lowered does).
 		lower = s.lowered(text)
-		s.grams = m.grams.hits(lower, s.grams)
+		s.grams, _ = m.grams.hits(lower, s.grams)
 	}
 	for _, h := range s.grams {
 		if s.stamp[h.alt] == s.gen || h.start < 0 {
 			continue
 		}
+		alt := &m.alts[h.alt]
+		if alt.edges != nil && !alt.edges.ok(text) {
+			// An anchored pattern whose first or last byte rules it out:
+			// common for `^E\s+...Error` on lines holding "error".
+			s.stamp[h.alt] = s.gen
+			continue
+		}
 		if lower == nil {
 			lower = s.lowered(text)
 		}
-		if h.start >= len(lower) || !bytes.HasPrefix(lower[h.start:], m.alts[h.alt].literals[0]) {
+		if h.start >= len(lower) || !bytes.HasPrefix(lower[h.start:], alt.literals[0]) {
 			continue
 		}
 		s.stamp[h.alt] = s.gen
 		s.cands = append(s.cands, h.alt)
 	}
-	if len(s.cands) > 0 {
-		for _, ci := range s.cands {
-			alt := &m.alts[ci]
-			if s.matched[alt.pattern] == s.gen || !containsAll(lower, alt.literals[1:]) {
-				continue
-			}
-			if alt.exact || m.patterns[alt.pattern].matches(text, lower) {
-				s.matched[alt.pattern] = s.gen
-				hits = append(hits, alt.pattern)
-			}
+	for _, ci := range s.cands {
+		alt := &m.alts[ci]
+		if s.matched[alt.pattern] == s.gen || !containsAll(lower, alt.literals[1:]) {
+			continue
+		}
+		if alt.exact || m.patterns[alt.pattern].matches(text, lower) {
+			s.matched[alt.pattern] = s.gen
+			hits = append(hits, alt.pattern)
 		}
 	}
 	for _, i := range m.always {
@@ -271,15 +285,53 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 // matches runs the pattern on a candidate line: a finite pattern by a
 // substring search of the lowered line, any other by its regex.
 func (p *compiled) matches(text, lower []byte) bool {
-	if p.finite == nil {
-		return (p.edges == nil || p.edges.ok(text)) && p.re.Match(text)
+	if p.finite == nil || p.boundary != 0 && len(lower) != len(text) {
+		// (A folded Kelvin sign or long s moved the lowered line's bytes:
+		// its boundaries are not the text's.)
+		return p.re.Match(text)
 	}
 	for _, f := range p.finite {
-		if bytes.Contains(lower, f) {
-			return true
+		if p.boundary == 0 {
+			if bytes.Contains(lower, f) {
+				return true
+			}
+			continue
+		}
+		for from := 0; ; {
+			i := bytes.Index(lower[from:], f)
+			if i < 0 {
+				break
+			}
+			if p.boundary.ok(lower, from+i, from+i+len(f)) {
+				return true
+			}
+			from += i + 1
 		}
 	}
 	return false
+}
+
+// wordBoundaries says which ends of a finite pattern are \b.
+type wordBoundaries uint8
+
+const (
+	boundaryStart wordBoundaries = 1 << iota
+	boundaryEnd
+)
+
+// ok reports whether text[start:end] has the boundaries b asks for, as
+// Go's ASCII \b defines them.
+func (b wordBoundaries) ok(text []byte, start, end int) bool {
+	at := func(i int) bool { // a boundary between text[i-1] and text[i]
+		before := i > 0 && isWordByte(text[i-1])
+		after := i < len(text) && isWordByte(text[i])
+		return before != after
+	}
+	return (b&boundaryStart == 0 || at(start)) && (b&boundaryEnd == 0 || at(end))
+}
+
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
 }
 
 // MatchOne reports whether pattern i alone matches a cleaned line; used to
@@ -296,16 +348,34 @@ func (s *Scratch) lowered(text []byte) []byte {
 		s.lower = make([]byte, len(text), max(len(text), 2*cap(s.lower)))
 	}
 	low := s.lower[:len(text)]
-	var hi byte
-	for i, b := range text {
-		hi |= b
-		low[i] = lowerTable[b]
+	// Eight bytes at a time (SWAR), then the rest through the table.
+	var hi uint64
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		w := binary.LittleEndian.Uint64(text[i:])
+		hi |= w
+		binary.LittleEndian.PutUint64(low[i:], lower8(w))
 	}
-	if hi >= 0x80 && hasFoldingRune(low) {
+	for ; i < len(text); i++ {
+		hi |= uint64(text[i])
+		low[i] = lowerTable[text[i]]
+	}
+	if hi&0x8080808080808080 != 0 && hasFoldingRune(low) {
 		s.folded = foldSpecial(s.folded[:0], low)
 		return s.folded
 	}
 	return low
+}
+
+// lower8 lower-cases the ASCII letters among eight bytes at once: a byte
+// gets 0x20 added when it is ASCII and between 'A' and 'Z'.
+func lower8(k uint64) uint64 {
+	const ones = 0x0101010101010101
+	low7 := k & (0x7F * ones)
+	geA := low7 + 0x3F*ones // high bit set where byte >= 'A'
+	gtZ := low7 + 0x25*ones // high bit set where byte > 'Z'
+	upper := (geA ^ gtZ) &^ k & (0x80 * ones)
+	return k | upper>>2
 }
 
 var lowerTable = func() (t [256]byte) {
@@ -372,10 +442,35 @@ const maxFinite = 32
 // finiteStrings returns, lower-cased, every string re matches when it is a
 // case-insensitive pattern over ASCII made only of literals, alternations,
 // small character classes and optional parts (`ECONNREFUSED|ECONNRESET`,
-// `check ?sum`), with at most limit strings of MinTrigger bytes or more.
-// Anything else (anchors, word boundaries, repetition, case-sensitive
-// parts) is not finite.
-func finiteStrings(re *syntax.Regexp, limit int) ([]string, bool) {
+// `check ?sum`), with at most limit strings of MinTrigger bytes or more. A
+// \b at either end is allowed and reported (`\.(internal|corp)\b`: Go's
+// regexp has no fast path for it, and finding the string then looking at
+// one byte each side is cheap). Anything else (anchors, other word
+// boundaries, repetition, case-sensitive parts) is not finite.
+func finiteStrings(re *syntax.Regexp, limit int) ([]string, wordBoundaries, bool) {
+	var wb wordBoundaries
+	if re.Op == syntax.OpConcat && len(re.Sub) > 1 {
+		subs := re.Sub
+		if subs[0].Op == syntax.OpWordBoundary {
+			wb |= boundaryStart
+			subs = subs[1:]
+		}
+		if n := len(subs); n > 1 && subs[n-1].Op == syntax.OpWordBoundary {
+			wb |= boundaryEnd
+			subs = subs[:n-1]
+		}
+		if wb != 0 {
+			re = &syntax.Regexp{Op: syntax.OpConcat, Sub: subs, Flags: re.Flags}
+		}
+	}
+	set, ok := finiteSet(re, limit)
+	if !ok {
+		return nil, 0, false
+	}
+	return set, wb, true
+}
+
+func finiteSet(re *syntax.Regexp, limit int) ([]string, bool) {
 	var expand func(r *syntax.Regexp) ([]string, bool)
 	expand = func(r *syntax.Regexp) ([]string, bool) {
 		switch r.Op {

@@ -30,6 +30,8 @@ var testPatterns = []Pattern{
 	{Expr: `(?i)[a-z]\.svc\.cluster\.local|[a-z]\.svc\.?[ :/"']`},
 	{Expr: `(?i)\[info\] tests run`}, // '[' and '{' share a folded gram
 	{Expr: `(?i)skip$`},
+	{Expr: `(?i)\.(internal|corp)\b`}, // finite, with a boundary
+	{Expr: `(?i)\bsigkill\b`},
 }
 
 // TestFiniteStrings: which patterns are matched by substring search, and
@@ -38,26 +40,32 @@ func TestFiniteStrings(t *testing.T) {
 	for _, tc := range []struct {
 		expr string
 		want []string // nil: not finite
+		wb   wordBoundaries
 	}{
-		{`(?i)ECONNREFUSED|ECONNRESET`, []string{"econnrefused", "econnreset"}},
-		{`(?i)check ?sum`, []string{"check sum", "checksum"}},
-		{`(?i)xfail|XFAIL`, []string{"xfail"}},
-		{`(?i)(npm|yarn) ERR!`, []string{"npm err!", "yarn err!"}},
-		{`(?i)s[kq]ip`, []string{"skip", "sqip"}},
-		{`ERESOLVE`, nil},          // case-sensitive letters
-		{`(?i)^fatal: x`, nil},     // anchor
-		{`(?i)\bcoverage\b`, nil},  // word boundary
-		{`(?i)exit code \d+`, nil}, // repetition
-		{`(?i)ab|abcdef`, nil},     // a string shorter than a trigger
-		{`(?i)[a-z]{3}x`, nil},     // too many strings
-		{`(?i)café`, nil},          // not ASCII
-		{`(?i)1040`, []string{"1040"}},
+		{`(?i)ECONNREFUSED|ECONNRESET`, []string{"econnrefused", "econnreset"}, 0},
+		{`(?i)check ?sum`, []string{"check sum", "checksum"}, 0},
+		{`(?i)xfail|XFAIL`, []string{"xfail"}, 0},
+		{`(?i)(npm|yarn) ERR!`, []string{"npm err!", "yarn err!"}, 0},
+		{`(?i)s[kq]ip`, []string{"skip", "sqip"}, 0},
+		{`ERESOLVE`, nil, 0},      // case-sensitive letters
+		{`(?i)^fatal: x`, nil, 0}, // anchor
+		{`(?i)\bcoverage\b`, []string{"coverage"}, boundaryStart | boundaryEnd},
+		{`(?i)\.(internal|corp)\b`, []string{".corp", ".internal"}, boundaryEnd},
+		{`(?i)cover\bage`, nil, 0},    // a boundary inside
+		{`(?i)exit code \d+`, nil, 0}, // repetition
+		{`(?i)ab|abcdef`, nil, 0},     // a string shorter than a trigger
+		{`(?i)[a-z]{3}x`, nil, 0},     // too many strings
+		{`(?i)café`, nil, 0},          // not ASCII
+		{`(?i)1040`, []string{"1040"}, 0},
 	} {
 		re, err := syntax.Parse(tc.expr, syntax.Perl)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, ok := finiteStrings(re.Simplify(), maxFinite)
+		got, wb, ok := finiteStrings(re.Simplify(), maxFinite)
+		if wb != tc.wb {
+			t.Errorf("finiteStrings(%q) boundaries = %b, want %b", tc.expr, wb, tc.wb)
+		}
 		slices.Sort(got)
 		got = slices.Compact(got)
 		if tc.want == nil {
@@ -214,6 +222,7 @@ func FuzzMatch(f *testing.F) {
 		"E   ValueError: x", "e\tKeyError", " E ValueError", "[ERROR] Errors: ", "Tests in error:",
 		"=== 3 failed", "main.go:12:3: undefined", "orders.shop.svc.cluster.local", "redis.svc:6379",
 		"{INFO} Tests run", "[INFO] Tests run: 3", "do not S\u212aIP", "do not s\u017fkip",
+		"db.internal:5432", "db.internalx .corp_", "x.CORP", "SIGKILLED sigkill", "_sigkill", "SIG\u212aILL",
 	} {
 		f.Add(seed)
 	}
@@ -316,6 +325,27 @@ func TestEveryPosition(t *testing.T) {
 				if got := m.Match(&s, []byte(line), nil); !slices.Contains(got, i) {
 					t.Errorf("%q not found in %q (got %v)", l, line, got)
 				}
+			}
+		}
+	}
+}
+
+// TestLowered: the SWAR lowering agrees with the byte table on every byte,
+// at every offset of the eight-byte words.
+func TestLowered(t *testing.T) {
+	var text []byte
+	for b := 0; b < 256; b++ {
+		if b != 0xE2 && b != 0xC5 { // lead bytes of the two folding runes
+			text = append(text, byte(b))
+		}
+	}
+	var s Scratch
+	for off := range 8 {
+		in := text[off:]
+		got := s.lowered(in)
+		for i, b := range in {
+			if got[i] != lowerTable[b] {
+				t.Fatalf("offset %d: byte %#x lowered to %#x, want %#x", off, b, got[i], lowerTable[b])
 			}
 		}
 	}
