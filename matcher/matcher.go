@@ -17,7 +17,6 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
-	"unicode/utf8"
 )
 
 // Pattern is one regular expression to compile.
@@ -72,9 +71,12 @@ type compiled struct {
 	// when the lowered line contains one of them, so the regex need not run
 	// (Go's (?i) regexes are slowest on the long lines where this matters).
 	finite [][]byte
-	// boundary says a finite pattern starts and/or ends with \b: a found
-	// string counts only with a word boundary there.
-	boundary wordBoundaries
+	// ends are what a finite pattern asks of a found string's ends (\b,
+	// ^, $).
+	ends finiteEnds
+	// leading are the literals every match begins with (see
+	// leadingLiterals): the regex starts where the first of them is.
+	leading [][]byte
 	// Triggers are the literals chosen to trigger this pattern, one per
 	// alternative (for diagnostics and lint).
 	triggers []string
@@ -110,6 +112,7 @@ func Compile(pats []Pattern) (*Matcher, error) {
 		}
 		simple := parsed.Simplify()
 		m.patterns[i].edges = edgesOf(simple)
+		m.patterns[i].leading = leadingLiterals(simple)
 		req := requiredLiterals(simple)
 		plan, ok := planAlternatives(req)
 		if !ok {
@@ -123,12 +126,12 @@ func Compile(pats []Pattern) (*Matcher, error) {
 		// an alternative whose trigger is one of them, with no other
 		// literal to check, is a match once the trigger is found.
 		exact := map[string]bool{}
-		if set, wb, ok := finiteStrings(simple, maxFinite); ok {
+		if set, ends, ok := finiteStrings(simple, maxFinite); ok {
 			for _, f := range set {
-				exact[f] = wb == 0
+				exact[f] = ends == 0
 				m.patterns[i].finite = append(m.patterns[i].finite, []byte(f))
 			}
-			m.patterns[i].boundary = wb
+			m.patterns[i].ends = ends
 		}
 		for _, alt := range plan {
 			m.patterns[i].triggers = append(m.patterns[i].triggers, alt.trigger)
@@ -285,53 +288,26 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 // matches runs the pattern on a candidate line: a finite pattern by a
 // substring search of the lowered line, any other by its regex.
 func (p *compiled) matches(text, lower []byte) bool {
-	if p.finite == nil || p.boundary != 0 && len(lower) != len(text) {
-		// (A folded Kelvin sign or long s moved the lowered line's bytes:
-		// its boundaries are not the text's.)
+	if len(lower) != len(text) {
+		// A folded Kelvin sign or long s moved the lowered line's bytes:
+		// its positions are not the text's.
+		if p.finite == nil || p.ends != 0 {
+			return p.re.Match(text)
+		}
+	}
+	if p.finite == nil {
+		if p.leading != nil && len(lower) == len(text) {
+			i := firstOf(lower, p.leading)
+			return i >= 0 && p.re.Match(text[i:])
+		}
 		return p.re.Match(text)
 	}
 	for _, f := range p.finite {
-		if p.boundary == 0 {
-			if bytes.Contains(lower, f) {
-				return true
-			}
-			continue
-		}
-		for from := 0; ; {
-			i := bytes.Index(lower[from:], f)
-			if i < 0 {
-				break
-			}
-			if p.boundary.ok(lower, from+i, from+i+len(f)) {
-				return true
-			}
-			from += i + 1
+		if p.ends.find(lower, f) {
+			return true
 		}
 	}
 	return false
-}
-
-// wordBoundaries says which ends of a finite pattern are \b.
-type wordBoundaries uint8
-
-const (
-	boundaryStart wordBoundaries = 1 << iota
-	boundaryEnd
-)
-
-// ok reports whether text[start:end] has the boundaries b asks for, as
-// Go's ASCII \b defines them.
-func (b wordBoundaries) ok(text []byte, start, end int) bool {
-	at := func(i int) bool { // a boundary between text[i-1] and text[i]
-		before := i > 0 && isWordByte(text[i-1])
-		after := i < len(text) && isWordByte(text[i])
-		return before != after
-	}
-	return (b&boundaryStart == 0 || at(start)) && (b&boundaryEnd == 0 || at(end))
-}
-
-func isWordByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
 }
 
 // MatchOne reports whether pattern i alone matches a cleaned line; used to
@@ -434,128 +410,6 @@ func (m *Matcher) Stats() string {
 
 // Expr returns pattern i.
 func (m *Matcher) Expr(i int) string { return m.patterns[i].re.String() }
-
-// maxFinite bounds the strings a pattern may expand to and still be matched
-// by substring search.
-const maxFinite = 32
-
-// finiteStrings returns, lower-cased, every string re matches when it is a
-// case-insensitive pattern over ASCII made only of literals, alternations,
-// small character classes and optional parts (`ECONNREFUSED|ECONNRESET`,
-// `check ?sum`), with at most limit strings of MinTrigger bytes or more. A
-// \b at either end is allowed and reported (`\.(internal|corp)\b`: Go's
-// regexp has no fast path for it, and finding the string then looking at
-// one byte each side is cheap). Anything else (anchors, other word
-// boundaries, repetition, case-sensitive parts) is not finite.
-func finiteStrings(re *syntax.Regexp, limit int) ([]string, wordBoundaries, bool) {
-	var wb wordBoundaries
-	if re.Op == syntax.OpConcat && len(re.Sub) > 1 {
-		subs := re.Sub
-		if subs[0].Op == syntax.OpWordBoundary {
-			wb |= boundaryStart
-			subs = subs[1:]
-		}
-		if n := len(subs); n > 1 && subs[n-1].Op == syntax.OpWordBoundary {
-			wb |= boundaryEnd
-			subs = subs[:n-1]
-		}
-		if wb != 0 {
-			re = &syntax.Regexp{Op: syntax.OpConcat, Sub: subs, Flags: re.Flags}
-		}
-	}
-	set, ok := finiteSet(re, limit)
-	if !ok {
-		return nil, 0, false
-	}
-	return set, wb, true
-}
-
-func finiteSet(re *syntax.Regexp, limit int) ([]string, bool) {
-	var expand func(r *syntax.Regexp) ([]string, bool)
-	expand = func(r *syntax.Regexp) ([]string, bool) {
-		switch r.Op {
-		case syntax.OpLiteral:
-			b := make([]byte, 0, len(r.Rune))
-			for _, c := range r.Rune {
-				if c >= utf8.RuneSelf || r.Flags&syntax.FoldCase == 0 && isASCIILetter(c) {
-					return nil, false // the lowered line cannot tell a case-sensitive letter
-				}
-				b = append(b, byte(lowerASCII(c)))
-			}
-			return []string{string(b)}, true
-		case syntax.OpCharClass:
-			var out []string
-			seen := map[rune]bool{}
-			for j := 0; j+1 < len(r.Rune); j += 2 {
-				for c := r.Rune[j]; c <= r.Rune[j+1]; c++ {
-					if c == '\u212a' || c == '\u017f' {
-						continue // the Kelvin sign and long s: lowered spells them k and s
-					}
-					if c >= utf8.RuneSelf || len(seen) > limit {
-						return nil, false
-					}
-					lc := lowerASCII(c)
-					if !seen[lc] {
-						seen[lc] = true
-						out = append(out, string(rune(lc)))
-					}
-				}
-			}
-			// Every letter must come with its other case, or the class is
-			// case-sensitive.
-			for c := range seen {
-				if isASCIILetter(c) && !(classHas(r, c) && classHas(r, c-'a'+'A')) {
-					return nil, false
-				}
-			}
-			return out, len(out) <= limit
-		case syntax.OpEmptyMatch:
-			return []string{""}, true
-		case syntax.OpCapture:
-			return expand(r.Sub[0])
-		case syntax.OpQuest:
-			sub, ok := expand(r.Sub[0])
-			return append(sub, ""), ok && len(sub)+1 <= limit
-		case syntax.OpAlternate:
-			var out []string
-			for _, sub := range r.Sub {
-				s, ok := expand(sub)
-				if !ok || len(out)+len(s) > limit {
-					return nil, false
-				}
-				out = append(out, s...)
-			}
-			return out, true
-		case syntax.OpConcat:
-			out := []string{""}
-			for _, sub := range r.Sub {
-				s, ok := expand(sub)
-				if !ok || len(out)*len(s) > limit {
-					return nil, false
-				}
-				next := make([]string, 0, len(out)*len(s))
-				for _, a := range out {
-					for _, b := range s {
-						next = append(next, a+b)
-					}
-				}
-				out = next
-			}
-			return out, true
-		}
-		return nil, false
-	}
-	set, ok := expand(re)
-	if !ok || len(set) == 0 {
-		return nil, false
-	}
-	for _, s := range set {
-		if len(s) < MinTrigger {
-			return nil, false
-		}
-	}
-	return set, true
-}
 
 func isASCIILetter(c rune) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 

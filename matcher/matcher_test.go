@@ -32,6 +32,13 @@ var testPatterns = []Pattern{
 	{Expr: `(?i)skip$`},
 	{Expr: `(?i)\.(internal|corp)\b`}, // finite, with a boundary
 	{Expr: `(?i)\bsigkill\b`},
+	{Expr: `(?i)^\[WARNING\] `}, // finite, anchored
+	{Expr: `(?i)^build success$`},
+	{Expr: `(?i)tests? passed$`},
+	{Expr: `(?i)Killed +[^ ]`}, // the regex starts at "killed"
+	{Expr: `(?i)(AssertionError|expected .+ (got|but was))`},
+	{Expr: `(?i)\.java:(\[\d+,\d+\]|\d+: error:) cannot find`},
+	{Expr: `(?i)x?Kelvin sign\b`}, // may begin otherwise: no leading literal
 }
 
 // TestFiniteStrings: which patterns are matched by substring search, and
@@ -40,17 +47,20 @@ func TestFiniteStrings(t *testing.T) {
 	for _, tc := range []struct {
 		expr string
 		want []string // nil: not finite
-		wb   wordBoundaries
+		wb   finiteEnds
 	}{
 		{`(?i)ECONNREFUSED|ECONNRESET`, []string{"econnrefused", "econnreset"}, 0},
 		{`(?i)check ?sum`, []string{"check sum", "checksum"}, 0},
 		{`(?i)xfail|XFAIL`, []string{"xfail"}, 0},
 		{`(?i)(npm|yarn) ERR!`, []string{"npm err!", "yarn err!"}, 0},
 		{`(?i)s[kq]ip`, []string{"skip", "sqip"}, 0},
-		{`ERESOLVE`, nil, 0},      // case-sensitive letters
-		{`(?i)^fatal: x`, nil, 0}, // anchor
-		{`(?i)\bcoverage\b`, []string{"coverage"}, boundaryStart | boundaryEnd},
-		{`(?i)\.(internal|corp)\b`, []string{".corp", ".internal"}, boundaryEnd},
+		{`ERESOLVE`, nil, 0}, // case-sensitive letters
+		{`(?i)^fatal: x`, []string{"fatal: x"}, textStart},
+		{`(?i)^\[INFO\] BUILD SUCCESS$`, []string{"[info] build success"}, textStart | textEnd},
+		{`(?i)^fatal\b`, []string{"fatal"}, textStart | wordEnd},
+		{`(?i)(?m)^fatal`, nil, 0}, // the start of any line
+		{`(?i)\bcoverage\b`, []string{"coverage"}, wordStart | wordEnd},
+		{`(?i)\.(internal|corp)\b`, []string{".corp", ".internal"}, wordEnd},
 		{`(?i)cover\bage`, nil, 0},    // a boundary inside
 		{`(?i)exit code \d+`, nil, 0}, // repetition
 		{`(?i)ab|abcdef`, nil, 0},     // a string shorter than a trigger
@@ -222,6 +232,9 @@ func FuzzMatch(f *testing.F) {
 		"E   ValueError: x", "e\tKeyError", " E ValueError", "[ERROR] Errors: ", "Tests in error:",
 		"=== 3 failed", "main.go:12:3: undefined", "orders.shop.svc.cluster.local", "redis.svc:6379",
 		"{INFO} Tests run", "[INFO] Tests run: 3", "do not S\u212aIP", "do not s\u017fkip",
+		"[WARNING] x", "x [WARNING] ", "BUILD SUCCESS", "BUILD SUCCESS ", "2 tests passed", "test passed.", "\u212a [WARNING] ",
+		"Killed  9", "killed killed x", "expected 1 but was 2 AssertionError", "expected x got", "A.java:[3,4] cannot find", "a.java:[3,4] x.JAVA:12: error: cannot find",
+		"xkelvin sign", "\u212aelvin sign", "KELVIN SIGNS",
 		"db.internal:5432", "db.internalx .corp_", "x.CORP", "SIGKILLED sigkill", "_sigkill", "SIG\u212aILL",
 	} {
 		f.Add(seed)
@@ -236,6 +249,36 @@ func FuzzMatch(f *testing.F) {
 			t.Errorf("Match(%q) = %v, oracle says %v", line, got, want)
 		}
 	})
+}
+
+func TestLeadingLiterals(t *testing.T) {
+	for _, tc := range []struct {
+		expr string
+		want []string // nil: none
+	}{
+		{`(?i)Killed +[^ ]`, []string{"killed"}},
+		{`(?i)(AssertionError|expected .+ (got|but was))`, []string{"assertionerror", "expected "}},
+		{`(?i)\.pyi?:\d+: error`, []string{".py"}},
+		{`ERESOLVE unable`, []string{"eresolve unable"}},
+		{`(?i)x?kelvin`, nil},  // may begin with k
+		{`(?i)^fatal: x`, nil}, // an assertion first
+		{`(?i)\bfatal`, nil},
+		{`(?i)[a-z]+\.go`, nil},
+		{`(?i)ab(c|d)`, nil}, // too short
+		{`(?i)café au lait`, nil}, // é folds: not a byte literal
+	} {
+		re, err := syntax.Parse(tc.expr, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, l := range leadingLiterals(re.Simplify()) {
+			got = append(got, string(l))
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("leadingLiterals(%q) = %q, want %q", tc.expr, got, tc.want)
+		}
+	}
 }
 
 // TestEdges: the first and last bytes an anchored pattern allows.
