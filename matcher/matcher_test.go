@@ -264,7 +264,7 @@ func TestLeadingLiterals(t *testing.T) {
 		{`(?i)^fatal: x`, nil}, // an assertion first
 		{`(?i)\bfatal`, nil},
 		{`(?i)[a-z]+\.go`, nil},
-		{`(?i)ab(c|d)`, nil}, // too short
+		{`(?i)ab(c|d)`, nil},      // too short
 		{`(?i)café au lait`, nil}, // é folds: not a byte literal
 	} {
 		re, err := syntax.Parse(tc.expr, syntax.Perl)
