@@ -17,6 +17,8 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+
+	"github.com/faultline-dev/faultline/internal/parallel"
 )
 
 // Pattern is one regular expression to compile.
@@ -100,45 +102,25 @@ type alternative struct {
 // Compile builds a matcher; the id of a pattern is its index in pats.
 func Compile(pats []Pattern) (*Matcher, error) {
 	m := &Matcher{patterns: make([]compiled, len(pats)), grams: newGramIndex()}
-	for i, p := range pats {
-		re, err := regexp.Compile(p.Expr)
-		if err != nil {
-			return nil, &PatternError{Index: i, Expr: p.Expr, Msg: err.Error()}
+	// Analysing a pattern (compiling its regex, extracting its literals)
+	// is independent of the others and is most of the CLI's start-up, so
+	// it runs on every core; the tables are then filled in pattern order.
+	analyses := make([]analysis, len(pats))
+	parallel.For(len(pats), func(i int) { analyses[i] = analyse(pats[i], &m.patterns[i]) })
+	for i, a := range analyses {
+		if a.err != "" {
+			return nil, &PatternError{Index: i, Expr: pats[i].Expr, Msg: a.err}
 		}
-		m.patterns[i].re = re
-		parsed, err := syntax.Parse(p.Expr, syntax.Perl)
-		if err != nil {
-			return nil, &PatternError{Index: i, Expr: p.Expr, Msg: err.Error()}
-		}
-		simple := parsed.Simplify()
-		m.patterns[i].edges = edgesOf(simple)
-		m.patterns[i].leading = leadingLiterals(simple)
-		req := requiredLiterals(simple)
-		plan, ok := planAlternatives(req)
-		if !ok {
-			if !p.NoLiteral {
-				return nil, &PatternError{Index: i, Expr: p.Expr, Msg: ErrNoLiteral}
-			}
+		if a.plan == nil {
 			m.always = append(m.always, i)
 			continue
 		}
-		// A finite pattern's strings are also what makes a candidate exact:
-		// an alternative whose trigger is one of them, with no other
-		// literal to check, is a match once the trigger is found.
-		exact := map[string]bool{}
-		if set, ends, ok := finiteStrings(simple, maxFinite); ok {
-			for _, f := range set {
-				exact[f] = ends == 0
-				m.patterns[i].finite = append(m.patterns[i].finite, []byte(f))
-			}
-			m.patterns[i].ends = ends
-		}
-		for _, alt := range plan {
+		for _, alt := range a.plan {
 			m.patterns[i].triggers = append(m.patterns[i].triggers, alt.trigger)
 			m.grams.add(alt.trigger, int32(len(m.alts)))
 			m.alts = append(m.alts, alternative{
 				pattern:  i,
-				exact:    exact[alt.trigger] && len(alt.others) == 0,
+				exact:    a.exact[alt.trigger] && len(alt.others) == 0,
 				edges:    m.patterns[i].edges,
 				literals: append([][]byte{[]byte(alt.trigger)}, alt.others...),
 			})
@@ -146,6 +128,48 @@ func Compile(pats []Pattern) (*Matcher, error) {
 	}
 	m.grams.freeze()
 	return m, nil
+}
+
+// analysis is what analyse learns of one pattern for Compile.
+type analysis struct {
+	err   string       // why the pattern cannot be compiled
+	plan  []plannedAlt // nil: it runs on every line (NoLiteral)
+	exact map[string]bool
+}
+
+// analyse compiles p into c and plans its prefilter alternatives.
+func analyse(p Pattern, c *compiled) analysis {
+	re, err := regexp.Compile(p.Expr)
+	if err != nil {
+		return analysis{err: err.Error()}
+	}
+	c.re = re
+	parsed, err := syntax.Parse(p.Expr, syntax.Perl)
+	if err != nil {
+		return analysis{err: err.Error()}
+	}
+	simple := parsed.Simplify()
+	c.edges = edgesOf(simple)
+	c.leading = leadingLiterals(simple)
+	plan, ok := planAlternatives(requiredLiterals(simple))
+	if !ok {
+		if !p.NoLiteral {
+			return analysis{err: ErrNoLiteral}
+		}
+		return analysis{}
+	}
+	// A finite pattern's strings are also what makes a candidate exact: an
+	// alternative whose trigger is one of them, with no other literal to
+	// check, is a match once the trigger is found.
+	exact := map[string]bool{}
+	if set, ends, ok := finiteStrings(simple, maxFinite); ok {
+		for _, f := range set {
+			exact[f] = ends == 0
+			c.finite = append(c.finite, []byte(f))
+		}
+		c.ends = ends
+	}
+	return analysis{plan: plan, exact: exact}
 }
 
 type plannedAlt struct {

@@ -19,6 +19,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/faultline-dev/faultline/internal/parallel"
 )
 
 //go:embed bundled
@@ -160,9 +162,13 @@ func Bundled() (*Library, error) {
 // LoadFS loads every *.yaml/*.yml file below root in fsys. displayRoot is
 // how file names are shown in errors and Source. All problems are collected.
 func LoadFS(fsys fs.FS, root, displayRoot string, bundled bool) ([]*Playbook, error) {
-	var pbs []*Playbook
-	var errs Errors
-	seen := map[string]string{}
+	type file struct {
+		display string
+		data    []byte
+		pb      *Playbook
+		err     error
+	}
+	var files []*file
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -171,28 +177,40 @@ func LoadFS(fsys fs.FS, root, displayRoot string, bundled bool) ([]*Playbook, er
 			return nil
 		}
 		rel := strings.TrimPrefix(strings.TrimPrefix(p, root), "/")
-		display := filepath.ToSlash(filepath.Join(displayRoot, rel))
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", display, err))
-			return nil
+		f := &file{display: filepath.ToSlash(filepath.Join(displayRoot, rel))}
+		if f.data, err = fs.ReadFile(fsys, p); err != nil {
+			f.err = fmt.Errorf("%s: %w", f.display, err)
 		}
-		pb, perr := Parse(data, display)
-		if perr != nil {
-			errs = append(errs, perr)
-			return nil
-		}
-		pb.Bundled = bundled
-		if prev, dup := seen[pb.ID]; dup {
-			errs = append(errs, &FieldError{File: display, Line: 1, Field: "id", Msg: fmt.Sprintf("duplicate playbook id %q, also defined in %s; ids must be unique within a directory", pb.ID, prev)})
-			return nil
-		}
-		seen[pb.ID] = display
-		pbs = append(pbs, pb)
+		files = append(files, f)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading playbooks under %s: %w", displayRoot, err)
+	}
+	// Decoding YAML is most of the CLI's start-up (a few hundred files):
+	// parse on every core, then assemble in walk order so that the result
+	// and its errors do not depend on scheduling.
+	parallel.For(len(files), func(i int) {
+		if f := files[i]; f.err == nil {
+			f.pb, f.err = Parse(f.data, f.display)
+		}
+	})
+	var pbs []*Playbook
+	var errs Errors
+	seen := map[string]string{}
+	for _, f := range files {
+		if f.err != nil {
+			errs = append(errs, f.err)
+			continue
+		}
+		pb := f.pb
+		pb.Bundled = bundled
+		if prev, dup := seen[pb.ID]; dup {
+			errs = append(errs, &FieldError{File: f.display, Line: 1, Field: "id", Msg: fmt.Sprintf("duplicate playbook id %q, also defined in %s; ids must be unique within a directory", pb.ID, prev)})
+			continue
+		}
+		seen[pb.ID] = f.display
+		pbs = append(pbs, pb)
 	}
 	if len(errs) > 0 {
 		return nil, errs

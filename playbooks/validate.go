@@ -3,6 +3,7 @@ package playbooks
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 )
 
@@ -102,7 +103,7 @@ func validate(p *Playbook, stem string, lines map[string]int) []*FieldError {
 				add(s.Line, f+".pattern", "is empty")
 				continue
 			}
-			if _, err := regexp.Compile(s.Expr()); err != nil {
+			if _, err := syntax.Parse(s.Expr(), syntax.Perl); err != nil {
 				add(s.Line, f+".pattern", "is not a valid RE2 regular expression: %v", err)
 			}
 			if s.Weight < 0 {
@@ -123,7 +124,7 @@ func validate(p *Playbook, stem string, lines map[string]int) []*FieldError {
 	}
 	for i, v := range p.Vetoes {
 		f := fmt.Sprintf("vetoes[%d]", i)
-		if _, err := regexp.Compile(v.Expr()); err != nil || strings.TrimSpace(v.Pattern) == "" {
+		if _, err := syntax.Parse(v.Expr(), syntax.Perl); err != nil || strings.TrimSpace(v.Pattern) == "" {
 			add(v.Line, f+".pattern", "is not a valid, non-empty RE2 regular expression: %v", err)
 		}
 		if s := v.EffectiveScope(); s != VetoLine && s != VetoLog {
