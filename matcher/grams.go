@@ -8,9 +8,9 @@ import (
 
 // gramIndex finds the lines that may hold a trigger literal, and where.
 //
-// Each trigger is found by two overlapping grams taken from its rarest
-// part: for a trigger of five bytes or more, the two four-byte grams at
-// offsets o and o+1 of its rarest five-byte window; for a four-byte trigger,
+// Each trigger is found by two grams taken from its rarest parts: for a
+// trigger of five bytes or more, the two four-byte grams, an odd distance
+// apart, that are rarest together (see gramPair); for a four-byte trigger,
 // its two three-byte grams; for a three-byte one, its two two-byte grams.
 // Wherever the trigger occurs, one of its two grams starts at an even
 // position, so the scan looks at every other position only. A bitset of
@@ -76,19 +76,19 @@ func (g *gramIndex) table(size int) *gramTable {
 func gramHash(k uint32) uint32 { return (k * gramMul) >> (32 - gramHashBits) }
 
 // add registers trigger (at least three lower-case bytes) for alternative
-// id: two overlapping grams of its rarest part.
+// id: two grams of its rarest part, at offsets an odd distance apart.
 func (g *gramIndex) add(trigger string, id int32) {
-	size, start := 4, 0
+	size, offs := 4, [2]int{0, 1}
 	switch {
 	case len(trigger) >= FastTrigger:
-		start = rarestWindow(trigger)
+		offs, _ = gramPair(trigger)
 	case len(trigger) == 4:
 		size = 3
 	default:
 		size = 2
 	}
 	t := g.table(size)
-	for off := start; off <= start+1; off++ {
+	for _, off := range offs {
 		var k uint32
 		for j := range size {
 			k |= uint32(trigger[off+j]) << (8 * j)
@@ -134,17 +134,24 @@ func (t *gramTable) freeze() {
 	t.keys = nil
 }
 
-// rarestWindow returns the offset of the five-byte window of lit whose two
-// four-byte grams are, together, the rarest.
-func rarestWindow(lit string) int {
-	best, bestCost := 0, -1
-	for i := 0; i+5 <= len(lit); i++ {
-		c := fourgramFreq[lit[i:i+4]] + fourgramFreq[lit[i+1:i+5]]
-		if bestCost < 0 || c < bestCost {
-			best, bestCost = i, c
+// gramPair returns the offsets of the two four-byte grams of lit (five
+// bytes or more) that find it most cheaply, and what they cost: how often,
+// per million positions of real logs, the scan meets one of them. The
+// scan looks at every other position, so the offsets must be an odd
+// distance apart: wherever lit starts, one of the two grams starts at an
+// even position. They need not be adjacent, so that a common word inside
+// a trigger ("test" in "latest tag") can be stepped over.
+func gramPair(lit string) (offs [2]int, cost int) {
+	cost = -1
+	for i := 0; i+4 <= len(lit); i++ {
+		for j := i + 1; j+4 <= len(lit); j += 2 {
+			c := fourgramFreq[lit[i:i+4]] + fourgramFreq[lit[j:j+4]]
+			if cost < 0 || c < cost {
+				offs, cost = [2]int{i, j}, c
+			}
 		}
 	}
-	return best
+	return offs, cost
 }
 
 // hits appends to dst every key found at an even position of text, with

@@ -72,17 +72,28 @@ func Cost(lit string) int {
 
 // Rarer reports whether literal a is a better trigger than b: five bytes or
 // more first (they are found by four-byte grams), then four (three-byte
-// grams), then three (two-byte grams, which nearly every line holds), then
-// rarer, then longer.
+// grams), then three (two-byte grams, which nearly every line holds); then
+// the one whose grams the scan meets less often (each meeting costs a
+// lookup and a comparison), then the rarer, then the longer.
 func Rarer(a, b string) bool {
 	if ga, gb := gramClass(a), gramClass(b); ga != gb {
 		return ga > gb
+	}
+	if len(a) >= FastTrigger {
+		if sa, sb := scanCost(a), scanCost(b); sa != sb {
+			return sa < sb
+		}
 	}
 	ca, cb := Cost(a), Cost(b)
 	if ca != cb {
 		return ca < cb
 	}
 	return len(a) > len(b)
+}
+
+func scanCost(lit string) int {
+	_, c := gramPair(lit)
+	return c
 }
 
 // gramClass is the size of the gram that finds a trigger of this length
