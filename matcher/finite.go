@@ -156,6 +156,16 @@ const (
 	textEnd
 )
 
+// anyIn reports whether lower holds one of strs with the ends e asks for.
+func (e finiteEnds) anyIn(lower []byte, strs [][]byte) bool {
+	for _, f := range strs {
+		if e.find(lower, f) {
+			return true
+		}
+	}
+	return false
+}
+
 // find reports whether lower holds f with the ends e asks for.
 func (e finiteEnds) find(lower, f []byte) bool {
 	switch {

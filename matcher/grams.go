@@ -44,13 +44,13 @@ type gramTable struct {
 	keys map[uint32][]gramRef // until freeze
 }
 
-// gramRef says which alternative a key belongs to and where the key sits
-// in that alternative's trigger, so that a hit is confirmed by comparing
-// the trigger at one position instead of searching the line.
+// gramRef says which trigger a key belongs to and where the key sits in
+// it, so that a hit is confirmed by comparing the trigger at one position
+// instead of searching the line.
 type gramRef struct {
-	key uint32 // the folded gram, to tell keys that share a hash apart
-	alt int32
-	off int32
+	key   uint32 // the folded gram, to tell keys that share a hash apart
+	group int32  // the trigger group (Matcher.groups)
+	off   int32
 }
 
 const (
@@ -75,7 +75,7 @@ func (g *gramIndex) table(size int) *gramTable {
 
 func gramHash(k uint32) uint32 { return (k * gramMul) >> (32 - gramHashBits) }
 
-// add registers trigger (at least three lower-case bytes) for alternative
+// add registers trigger (at least three lower-case bytes) for trigger group
 // id: two grams of its rarest part, at offsets an odd distance apart.
 func (g *gramIndex) add(trigger string, id int32) {
 	size, offs := 4, [2]int{0, 1}
@@ -94,7 +94,7 @@ func (g *gramIndex) add(trigger string, id int32) {
 			k |= uint32(trigger[off+j]) << (8 * j)
 		}
 		k |= gramFold & t.mask
-		t.keys[k] = append(t.keys[k], gramRef{key: k, alt: id, off: int32(off)})
+		t.keys[k] = append(t.keys[k], gramRef{key: k, group: id, off: int32(off)})
 	}
 }
 
@@ -192,10 +192,10 @@ func (g *gramIndex) hits(text []byte, dst []gramHit) ([]gramHit, bool) {
 	return dst, hi >= 0x80
 }
 
-// gramHit is a key found in a line: its ref and the position where the
-// trigger would start.
+// gramHit is a key found in a line: its trigger group and the position
+// where the trigger would start.
 type gramHit struct {
-	alt   int32
+	group int32
 	start int
 }
 
@@ -238,7 +238,7 @@ func (t *gramTable) slot(k, h uint32, i int, dst []gramHit) []gramHit {
 	s := t.rank[w] + uint32(bits.OnesCount64(t.bits[w]&(1<<(h&63)-1)))
 	for j := t.start[s]; j < t.start[s+1]; j++ {
 		if r := &t.refs[j]; r.key == k {
-			dst = append(dst, gramHit{alt: r.alt, start: i - int(r.off)})
+			dst = append(dst, gramHit{group: r.group, start: i - int(r.off)})
 		}
 	}
 	return dst

@@ -59,11 +59,20 @@ type Matcher struct {
 	// alts are the prefilter alternatives: a pattern is a candidate when
 	// one of its alternatives has all its literals in the line.
 	alts []alternative
-	// grams finds the alternatives whose trigger may be in a line; its ids
-	// are indexes into alts.
+	// groups are the distinct triggers, each with the alternatives it
+	// triggers: a trigger shared by many patterns ("error") is confirmed
+	// once per line, not once per pattern.
+	groups []triggerGroup
+	// grams finds the triggers that may be in a line; its ids are indexes
+	// into groups.
 	grams *gramIndex
 	// always are patterns without literals; they run on every line.
 	always []int
+}
+
+type triggerGroup struct {
+	lit  []byte
+	alts []int32
 }
 
 type compiled struct {
@@ -79,6 +88,8 @@ type compiled struct {
 	// leading are the literals every match begins with (see
 	// leadingLiterals): the regex starts where the first of them is.
 	leading [][]byte
+	// lowRe, when set, is re for the lowered line (see lowerRegexp).
+	lowRe *regexp.Regexp
 	// Triggers are the literals chosen to trigger this pattern, one per
 	// alternative (for diagnostics and lint).
 	triggers []string
@@ -106,6 +117,7 @@ func Compile(pats []Pattern) (*Matcher, error) {
 	// is independent of the others and is most of the CLI's start-up, so
 	// it runs on every core; the tables are then filled in pattern order.
 	analyses := make([]analysis, len(pats))
+	groupOf := map[string]int32{}
 	parallel.For(len(pats), func(i int) { analyses[i] = analyse(pats[i], &m.patterns[i]) })
 	for i, a := range analyses {
 		if a.err != "" {
@@ -117,7 +129,14 @@ func Compile(pats []Pattern) (*Matcher, error) {
 		}
 		for _, alt := range a.plan {
 			m.patterns[i].triggers = append(m.patterns[i].triggers, alt.trigger)
-			m.grams.add(alt.trigger, int32(len(m.alts)))
+			g, ok := groupOf[alt.trigger]
+			if !ok {
+				g = int32(len(m.groups))
+				groupOf[alt.trigger] = g
+				m.groups = append(m.groups, triggerGroup{lit: []byte(alt.trigger)})
+				m.grams.add(alt.trigger, g)
+			}
+			m.groups[g].alts = append(m.groups[g].alts, int32(len(m.alts)))
 			m.alts = append(m.alts, alternative{
 				pattern:  i,
 				exact:    a.exact[alt.trigger] && len(alt.others) == 0,
@@ -151,6 +170,7 @@ func analyse(p Pattern, c *compiled) analysis {
 	simple := parsed.Simplify()
 	c.edges = edgesOf(simple)
 	c.leading = leadingLiterals(simple)
+	c.lowRe = lowerRegexp(parsed)
 	plan, ok := planAlternatives(requiredLiterals(simple))
 	if !ok {
 		if !p.NoLiteral {
@@ -226,7 +246,7 @@ type Scratch struct {
 	clean   []byte
 	lower   []byte
 	folded  []byte
-	stamp   []uint32 // per alternative: generation it was last a candidate in
+	stamp   []uint32 // per trigger group: generation it was last looked at in
 	gen     uint32
 	cands   []int32
 	matched []uint32  // per pattern: generation it last matched in
@@ -234,8 +254,8 @@ type Scratch struct {
 }
 
 func (s *Scratch) reset(m *Matcher) {
-	if len(s.stamp) != len(m.alts) {
-		s.stamp = make([]uint32, len(m.alts))
+	if len(s.stamp) != len(m.groups) {
+		s.stamp = make([]uint32, len(m.groups))
 		s.matched = make([]uint32, len(m.patterns))
 		s.gen = 0
 	}
@@ -272,24 +292,28 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 		s.grams, _ = m.grams.hits(lower, s.grams)
 	}
 	for _, h := range s.grams {
-		if s.stamp[h.alt] == s.gen || h.start < 0 {
+		if s.stamp[h.group] == s.gen || h.start < 0 {
 			continue
 		}
-		alt := &m.alts[h.alt]
-		if alt.edges != nil && !alt.edges.ok(text) {
-			// An anchored pattern whose first or last byte rules it out:
+		g := &m.groups[h.group]
+		if !m.anyEdgesOK(g, text) {
+			// Anchored patterns whose first or last byte rules them out:
 			// common for `^E\s+...Error` on lines holding "error".
-			s.stamp[h.alt] = s.gen
+			s.stamp[h.group] = s.gen
 			continue
 		}
 		if lower == nil {
 			lower = s.lowered(text)
 		}
-		if h.start >= len(lower) || !bytes.HasPrefix(lower[h.start:], alt.literals[0]) {
+		if h.start >= len(lower) || !bytes.HasPrefix(lower[h.start:], g.lit) {
 			continue
 		}
-		s.stamp[h.alt] = s.gen
-		s.cands = append(s.cands, h.alt)
+		s.stamp[h.group] = s.gen
+		for _, ai := range g.alts {
+			if e := m.alts[ai].edges; e == nil || e.ok(text) {
+				s.cands = append(s.cands, ai)
+			}
+		}
 	}
 	for _, ci := range s.cands {
 		alt := &m.alts[ci]
@@ -309,29 +333,46 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 	return hits
 }
 
-// matches runs the pattern on a candidate line: a finite pattern by a
-// substring search of the lowered line, any other by its regex.
-func (p *compiled) matches(text, lower []byte) bool {
-	if len(lower) != len(text) {
-		// A folded Kelvin sign or long s moved the lowered line's bytes:
-		// its positions are not the text's.
-		if p.finite == nil || p.ends != 0 {
-			return p.re.Match(text)
-		}
-	}
-	if p.finite == nil {
-		if p.leading != nil && len(lower) == len(text) {
-			i := firstOf(lower, p.leading)
-			return i >= 0 && p.re.Match(text[i:])
-		}
-		return p.re.Match(text)
-	}
-	for _, f := range p.finite {
-		if p.ends.find(lower, f) {
+// anyEdgesOK reports whether some alternative of g may match text as far
+// as its anchored ends tell.
+func (m *Matcher) anyEdgesOK(g *triggerGroup, text []byte) bool {
+	for _, ai := range g.alts {
+		if e := m.alts[ai].edges; e == nil || e.ok(text) {
 			return true
 		}
 	}
 	return false
+}
+
+// matches runs the pattern on a candidate line: a finite pattern by a
+// substring search of the lowered line, any other by its regex, on the
+// lowered line where it can (see lowerRegexp) and from the first place a
+// match can begin (see leadingLiterals).
+func (p *compiled) matches(text, lower []byte) bool {
+	if len(lower) != len(text) {
+		// Lowering spelled a Kelvin sign or long s in ASCII, which moved
+		// the lowered line's bytes and changed where \b falls: only a
+		// plain substring search can use it.
+		if p.finite != nil && p.ends == 0 {
+			return p.ends.anyIn(lower, p.finite)
+		}
+		return p.re.Match(text)
+	}
+	if p.finite != nil {
+		return p.ends.anyIn(lower, p.finite)
+	}
+	re, subject := p.re, text
+	if p.lowRe != nil {
+		re, subject = p.lowRe, lower
+	}
+	if p.leading != nil {
+		i := firstOf(lower, p.leading)
+		if i < 0 {
+			return false
+		}
+		subject = subject[i:]
+	}
+	return re.Match(subject)
 }
 
 // MatchOne reports whether pattern i alone matches a cleaned line; used to
@@ -428,8 +469,8 @@ func foldSpecial(dst, text []byte) []byte {
 // Stats describes the compiled prefilter, for benchmarks and lint.
 func (m *Matcher) Stats() string {
 	keys, density := m.grams.stats()
-	return fmt.Sprintf("%d patterns, %d alternatives, %d always-run, keys: %d four-byte, %d three-byte, %d two-byte; four-byte bitset %.2f%% full",
-		len(m.patterns), len(m.alts), len(m.always), keys[4], keys[3], keys[2], 100*density)
+	return fmt.Sprintf("%d patterns, %d alternatives, %d distinct triggers, %d always-run, keys: %d four-byte, %d three-byte, %d two-byte; four-byte bitset %.2f%% full",
+		len(m.patterns), len(m.alts), len(m.groups), len(m.always), keys[4], keys[3], keys[2], 100*density)
 }
 
 // Expr returns pattern i.

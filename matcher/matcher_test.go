@@ -393,3 +393,32 @@ func TestLowered(t *testing.T) {
 		}
 	}
 }
+
+// TestLowerRegexp: which patterns run case-sensitively on the lowered line,
+// and as what.
+func TestLowerRegexp(t *testing.T) {
+	for _, tc := range []struct {
+		expr, want string // want "": keeps the original
+	}{
+		{`(?i)^\[INFO\] Tests run: \d+`, `\A\[info\] tests run: [0-9]+`},
+		{`(?i)[A-Z]+Error\b`, "[A-Za-z\u017f\u212a]+error\\b"},
+		{`(?i)café`, ``},   // é folds to É, which lowering leaves
+		{`ERESOLVE`, ``},   // case-sensitive letters
+		{`[Ss]kipped`, ``}, // "kipped" is case-sensitive
+		{`\d+ ms`, ``},     // "ms" is case-sensitive
+		{`(?i)\d+ ms`, `[0-9]+ ms`},
+		{`(?i)[^ ]+ \(x\)$`, `(?-m:[^ ]+ \(x\)$)`},
+	} {
+		re, err := syntax.Parse(tc.expr, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if low := lowerRegexp(re); low != nil {
+			got = low.String()
+		}
+		if got != tc.want {
+			t.Errorf("lowerRegexp(%q) = %q, want %q", tc.expr, got, tc.want)
+		}
+	}
+}
