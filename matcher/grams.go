@@ -142,16 +142,18 @@ func (t *gramTable) freeze() {
 // even position. They need not be adjacent, so that a common word inside
 // a trigger ("test" in "latest tag") can be stepped over.
 func gramPair(lit string) (offs [2]int, cost int) {
-	cost = -1
+	// A pair an odd distance apart is one gram at an even offset and one
+	// at an odd offset: the rarest of each.
+	best := [2]int{-1, -1}
 	for i := 0; i+4 <= len(lit); i++ {
-		for j := i + 1; j+4 <= len(lit); j += 2 {
-			c := fourgramFreq[lit[i:i+4]] + fourgramFreq[lit[j:j+4]]
-			if cost < 0 || c < cost {
-				offs, cost = [2]int{i, j}, c
-			}
+		if f := fourgramFreq[lit[i:i+4]]; best[i%2] < 0 || f < best[i%2] {
+			offs[i%2], best[i%2] = i, f
 		}
 	}
-	return offs, cost
+	if offs[0] > offs[1] {
+		offs[0], offs[1] = offs[1], offs[0]
+	}
+	return offs, best[0] + best[1]
 }
 
 // hits appends to dst every key found at an even position of text, with

@@ -1,8 +1,11 @@
 package matcher
 
 import (
+	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -24,16 +27,112 @@ import (
 // leaves alone), keeps the original regex. The caller uses the original
 // too on a line where lowering spelled a Kelvin sign or long s in ASCII:
 // that changes where \b falls.
-func lowerRegexp(re *syntax.Regexp) *regexp.Regexp {
+func lowerRegexp(re *syntax.Regexp) *lazyRegexp {
 	low, ok := lowerTree(re)
 	if !ok {
 		return nil
 	}
-	compiled, err := regexp.Compile(low.String())
-	if err != nil {
-		return nil // cannot happen for a tree the parser made; keep the original
+	// (syntax.Regexp.String would do, but it works out which flags to
+	// print by case-folding every class, which took a second for the
+	// library.)
+	return &lazyRegexp{expr: printRegexp(low)}
+}
+
+// lazyRegexp compiles on first use: most patterns never get a candidate
+// line, and compiling all of them twice would double the CLI's start-up.
+type lazyRegexp struct {
+	expr string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+// get returns the compiled regex, or nil if it does not compile (it
+// cannot, for an expression printed from a parsed tree; the caller then
+// keeps the original).
+func (l *lazyRegexp) get() *regexp.Regexp {
+	l.once.Do(func() { l.re, _ = regexp.Compile(l.expr) })
+	return l.re
+}
+
+// printRegexp writes a parsed tree back as an expression that parses to
+// the same matcher: every group non-capturing, every class as \x{...}
+// ranges, every part that could bind wrongly inside (?:...).
+func printRegexp(re *syntax.Regexp) string {
+	var b strings.Builder
+	var print func(re *syntax.Regexp)
+	group := func(re *syntax.Regexp) {
+		b.WriteString("(?:")
+		print(re)
+		b.WriteString(")")
 	}
-	return compiled
+	print = func(re *syntax.Regexp) {
+		switch re.Op {
+		case syntax.OpNoMatch:
+			b.WriteString(`[^\x00-\x{10FFFF}]`)
+		case syntax.OpEmptyMatch:
+			b.WriteString(`(?:)`)
+		case syntax.OpLiteral:
+			for _, r := range re.Rune {
+				b.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		case syntax.OpCharClass:
+			b.WriteString("[")
+			for i := 0; i+1 < len(re.Rune); i += 2 {
+				fmt.Fprintf(&b, `\x{%x}-\x{%x}`, re.Rune[i], re.Rune[i+1])
+			}
+			b.WriteString("]")
+		case syntax.OpAnyCharNotNL:
+			b.WriteString(`(?-s:.)`)
+		case syntax.OpAnyChar:
+			b.WriteString(`(?s:.)`)
+		case syntax.OpBeginLine:
+			b.WriteString(`(?m:^)`)
+		case syntax.OpEndLine:
+			b.WriteString(`(?m:$)`)
+		case syntax.OpBeginText:
+			b.WriteString(`\A`)
+		case syntax.OpEndText:
+			b.WriteString(`\z`)
+		case syntax.OpWordBoundary:
+			b.WriteString(`\b`)
+		case syntax.OpNoWordBoundary:
+			b.WriteString(`\B`)
+		case syntax.OpCapture:
+			group(re.Sub[0])
+		case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+			group(re.Sub[0])
+			switch re.Op {
+			case syntax.OpStar:
+				b.WriteString("*")
+			case syntax.OpPlus:
+				b.WriteString("+")
+			case syntax.OpQuest:
+				b.WriteString("?")
+			default:
+				fmt.Fprintf(&b, "{%d,", re.Min)
+				if re.Max >= 0 {
+					fmt.Fprintf(&b, "%d", re.Max)
+				}
+				b.WriteString("}")
+			}
+			if re.Flags&syntax.NonGreedy != 0 {
+				b.WriteString("?")
+			}
+		case syntax.OpConcat:
+			for _, sub := range re.Sub {
+				group(sub)
+			}
+		case syntax.OpAlternate:
+			for i, sub := range re.Sub {
+				if i > 0 {
+					b.WriteString("|")
+				}
+				group(sub)
+			}
+		}
+	}
+	print(re)
+	return b.String()
 }
 
 func lowerTree(re *syntax.Regexp) (*syntax.Regexp, bool) {

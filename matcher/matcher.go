@@ -89,7 +89,7 @@ type compiled struct {
 	// leadingLiterals): the regex starts where the first of them is.
 	leading [][]byte
 	// lowRe, when set, is re for the lowered line (see lowerRegexp).
-	lowRe *regexp.Regexp
+	lowRe *lazyRegexp
 	// Triggers are the literals chosen to trigger this pattern, one per
 	// alternative (for diagnostics and lint).
 	triggers []string
@@ -363,7 +363,9 @@ func (p *compiled) matches(text, lower []byte) bool {
 	}
 	re, subject := p.re, text
 	if p.lowRe != nil {
-		re, subject = p.lowRe, lower
+		if low := p.lowRe.get(); low != nil {
+			re, subject = low, lower
+		}
 	}
 	if p.leading != nil {
 		i := firstOf(lower, p.leading)
