@@ -81,7 +81,7 @@ docs-check:
 # failure that names no input. FUZZTIME=60s (or 1000000x) overrides every
 # count for a longer local run. A failure leaves its input under testdata/fuzz.
 fuzz:
-	$(GO) test ./matcher -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(or $(FUZZTIME),30000x)
+	$(GO) test ./matcher -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(or $(FUZZTIME),80000x)
 	$(GO) test ./matcher -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(or $(FUZZTIME),100000x)
 	$(GO) test ./playbooks -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(or $(FUZZTIME),60000x)
 	$(GO) test ./diagnose -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(or $(FUZZTIME),250000x)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/faultline-dev/faultline/deploy"
 )
 
 // shippedLogQL is every LogQL query the deploy kit hands to users: the
@@ -30,19 +32,8 @@ func shippedLogQL(t *testing.T) map[string]string {
 		}
 	}
 
-	var dash struct {
-		Panels []struct {
-			Title   string `json:"title"`
-			Targets []struct {
-				Expr string `json:"expr"`
-			} `json:"targets"`
-		} `json:"panels"`
-	}
-	data, err := os.ReadFile("../deploy/grafana/faultline-dashboard.json")
+	dash, err := deploy.ReadDashboard("../deploy/grafana/faultline-dashboard.json")
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &dash); err != nil {
 		t.Fatal(err)
 	}
 	vars := strings.NewReplacer(`"$namespace"`, `".+"`, `"$playbook"`, `".+"`)
@@ -62,7 +53,7 @@ func shippedLogQL(t *testing.T) map[string]string {
 			} `yaml:"rules"`
 		} `yaml:"groups"`
 	}
-	data, err = os.ReadFile("../deploy/loki/ruler-alerts.yaml")
+	data, err := os.ReadFile("../deploy/loki/ruler-alerts.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

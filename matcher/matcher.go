@@ -73,6 +73,9 @@ type Matcher struct {
 type triggerGroup struct {
 	lit  []byte
 	alts []int32
+	// anchored says every alternative has edges: only then can the line's
+	// first and last bytes rule the whole group out.
+	anchored bool
 }
 
 type compiled struct {
@@ -143,6 +146,13 @@ func Compile(pats []Pattern) (*Matcher, error) {
 				edges:    m.patterns[i].edges,
 				literals: append([][]byte{[]byte(alt.trigger)}, alt.others...),
 			})
+		}
+	}
+	for gi := range m.groups {
+		g := &m.groups[gi]
+		g.anchored = true
+		for _, ai := range g.alts {
+			g.anchored = g.anchored && m.alts[ai].edges != nil
 		}
 	}
 	m.grams.freeze()
@@ -296,7 +306,7 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 			continue
 		}
 		g := &m.groups[h.group]
-		if !m.anyEdgesOK(g, text) {
+		if g.anchored && !m.anyEdgesOK(g, text) {
 			// Anchored patterns whose first or last byte rules them out:
 			// common for `^E\s+...Error` on lines holding "error".
 			s.stamp[h.group] = s.gen
