@@ -27,30 +27,34 @@ import (
 // leaves alone), keeps the original regex. The caller uses the original
 // too on a line where lowering spelled a Kelvin sign or long s in ASCII:
 // that changes where \b falls.
-func lowerRegexp(re *syntax.Regexp) *lazyRegexp {
+func lowerRegexp(re *syntax.Regexp) *regexp.Regexp {
 	low, ok := lowerTree(re)
 	if !ok {
 		return nil
 	}
 	// (syntax.Regexp.String would do, but it works out which flags to
-	// print by case-folding every class, which took a second for the
-	// library.)
-	return &lazyRegexp{expr: printRegexp(low)}
+	// print by case-folding every class: a second for the library.)
+	compiled, err := regexp.Compile(printRegexp(low))
+	if err != nil {
+		return nil // cannot happen for a tree the parser made; keep the original
+	}
+	return compiled
 }
 
-// lazyRegexp compiles on first use: most patterns never get a candidate
-// line, and compiling all of them twice would double the CLI's start-up.
+// lazyRegexp compiles on first use. A pattern with a lowered regex needs
+// its original only on the rare line with a Kelvin sign or long s and for
+// MatchOne; compiling both for every pattern would double the CLI's
+// start-up and add megabytes to a collector's heap.
 type lazyRegexp struct {
 	expr string
 	once sync.Once
 	re   *regexp.Regexp
 }
 
-// get returns the compiled regex, or nil if it does not compile (it
-// cannot, for an expression printed from a parsed tree; the caller then
-// keeps the original).
+// get returns the compiled regex. The expression was compiled once
+// already (as its lowered form, from the same parse), so it compiles.
 func (l *lazyRegexp) get() *regexp.Regexp {
-	l.once.Do(func() { l.re, _ = regexp.Compile(l.expr) })
+	l.once.Do(func() { l.re = regexp.MustCompile(l.expr) })
 	return l.re
 }
 

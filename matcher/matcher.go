@@ -79,7 +79,11 @@ type triggerGroup struct {
 }
 
 type compiled struct {
-	re *regexp.Regexp
+	// orig is the pattern as written; low, when set, is the same pattern
+	// for the lowered line (see lowerRegexp), which candidates run instead,
+	// and orig then compiles only when a line needs it.
+	orig lazyRegexp
+	low  *regexp.Regexp
 	// finite, when set, is every string the (case-insensitive, ASCII)
 	// pattern can match, lower-cased: the pattern matches a line exactly
 	// when the lowered line contains one of them, so the regex need not run
@@ -91,8 +95,6 @@ type compiled struct {
 	// leading are the literals every match begins with (see
 	// leadingLiterals): the regex starts where the first of them is.
 	leading [][]byte
-	// lowRe, when set, is re for the lowered line (see lowerRegexp).
-	lowRe *lazyRegexp
 	// Triggers are the literals chosen to trigger this pattern, one per
 	// alternative (for diagnostics and lint).
 	triggers []string
@@ -168,19 +170,21 @@ type analysis struct {
 
 // analyse compiles p into c and plans its prefilter alternatives.
 func analyse(p Pattern, c *compiled) analysis {
-	re, err := regexp.Compile(p.Expr)
-	if err != nil {
-		return analysis{err: err.Error()}
-	}
-	c.re = re
 	parsed, err := syntax.Parse(p.Expr, syntax.Perl)
 	if err != nil {
 		return analysis{err: err.Error()}
 	}
+	c.orig.expr = p.Expr
+	if c.low = lowerRegexp(parsed); c.low == nil {
+		re, err := regexp.Compile(p.Expr)
+		if err != nil {
+			return analysis{err: err.Error()}
+		}
+		c.orig.once.Do(func() { c.orig.re = re })
+	}
 	simple := parsed.Simplify()
 	c.edges = edgesOf(simple)
 	c.leading = leadingLiterals(simple)
-	c.lowRe = lowerRegexp(parsed)
 	plan, ok := planAlternatives(requiredLiterals(simple))
 	if !ok {
 		if !p.NoLiteral {
@@ -336,7 +340,7 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 		}
 	}
 	for _, i := range m.always {
-		if m.patterns[i].re.Match(text) {
+		if m.patterns[i].orig.get().Match(text) {
 			hits = append(hits, i)
 		}
 	}
@@ -366,16 +370,17 @@ func (p *compiled) matches(text, lower []byte) bool {
 		if p.finite != nil && p.ends == 0 {
 			return p.ends.anyIn(lower, p.finite)
 		}
-		return p.re.Match(text)
+		return p.orig.get().Match(text)
 	}
 	if p.finite != nil {
 		return p.ends.anyIn(lower, p.finite)
 	}
-	re, subject := p.re, text
-	if p.lowRe != nil {
-		if low := p.lowRe.get(); low != nil {
-			re, subject = low, lower
-		}
+	if p.low == nil && p.leading == nil {
+		return p.orig.get().Match(text)
+	}
+	re, subject := p.low, lower
+	if re == nil {
+		re, subject = p.orig.get(), text
 	}
 	if p.leading != nil {
 		i := firstOf(lower, p.leading)
@@ -390,7 +395,7 @@ func (p *compiled) matches(text, lower []byte) bool {
 // MatchOne reports whether pattern i alone matches a cleaned line; used to
 // check vetoes and causes without rescanning every pattern.
 func (m *Matcher) MatchOne(i int, line []byte) bool {
-	return m.patterns[i].re.Match(line[timestampPrefix(line):])
+	return m.patterns[i].orig.get().Match(line[timestampPrefix(line):])
 }
 
 // lowered returns text with ASCII letters in lower case, as the prefilter's
@@ -486,7 +491,7 @@ func (m *Matcher) Stats() string {
 }
 
 // Expr returns pattern i.
-func (m *Matcher) Expr(i int) string { return m.patterns[i].re.String() }
+func (m *Matcher) Expr(i int) string { return m.patterns[i].orig.expr }
 
 func isASCIILetter(c rune) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
