@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"slices"
 	"unsafe"
@@ -51,6 +52,12 @@ type gramRef struct {
 	key   uint32 // the folded gram, to tell keys that share a hash apart
 	group int32  // the trigger group (Matcher.groups)
 	off   int32
+	// other is the trigger's other four-byte gram, at otherOff in it
+	// (otherOff < 0 for shorter grams): a hit on a common gram ("test" of
+	// ".test]") is dropped unless the other gram is there too, which costs
+	// one load where confirming the trigger costs lowering the line.
+	other    uint32
+	otherOff int32
 }
 
 const (
@@ -88,13 +95,20 @@ func (g *gramIndex) add(trigger string, id int32) {
 		size = 2
 	}
 	t := g.table(size)
-	for _, off := range offs {
+	gram := func(off int) uint32 {
 		var k uint32
 		for j := range size {
 			k |= uint32(trigger[off+j]) << (8 * j)
 		}
-		k |= gramFold & t.mask
-		t.keys[k] = append(t.keys[k], gramRef{key: k, group: id, off: int32(off)})
+		return k | gramFold&t.mask
+	}
+	for n, off := range offs {
+		k := gram(off)
+		ref := gramRef{key: k, group: id, off: int32(off), otherOff: -1}
+		if size == 4 {
+			ref.other, ref.otherOff = gram(offs[1-n]), int32(offs[1-n])
+		}
+		t.keys[k] = append(t.keys[k], ref)
 	}
 }
 
@@ -182,13 +196,13 @@ func (g *gramIndex) hits(text []byte, dst []gramHit) ([]gramHit, bool) {
 		}
 		k |= gramFold
 		if t4 != nil && i+4 <= n {
-			dst = t4.probe(k, i, dst)
+			dst = t4.probe(text, k, i, dst)
 		}
 		if t3 != nil && i+3 <= n {
-			dst = t3.probe(k&t3.mask, i, dst)
+			dst = t3.probe(text, k&t3.mask, i, dst)
 		}
 		if t2 != nil && i+2 <= n {
-			dst = t2.probe(k&t2.mask, i, dst)
+			dst = t2.probe(text, k&t2.mask, i, dst)
 		}
 	}
 	return dst, hi >= 0x80
@@ -217,7 +231,7 @@ func (t *gramTable) scan4(text []byte, dst []gramHit) ([]gramHit, bool) {
 		k := raw | gramFold
 		h := gramHash(k)
 		if bitset[h>>6]&(1<<(h&63)) != 0 {
-			dst = t.slot(k, h, i, dst)
+			dst = t.slot(text, k, h, i, dst)
 		}
 	}
 	for ; i < len(text); i++ {
@@ -226,22 +240,34 @@ func (t *gramTable) scan4(text []byte, dst []gramHit) ([]gramHit, bool) {
 	return dst, hi&0x80808080 != 0
 }
 
-func (t *gramTable) probe(k uint32, i int, dst []gramHit) []gramHit {
+func (t *gramTable) probe(text []byte, k uint32, i int, dst []gramHit) []gramHit {
 	h := gramHash(k)
 	if t.bits[h>>6]&(1<<(h&63)) == 0 {
 		return dst
 	}
-	return t.slot(k, h, i, dst)
+	return t.slot(text, k, h, i, dst)
 }
 
-// slot appends the refs of key k (hash h) found at position i.
-func (t *gramTable) slot(k, h uint32, i int, dst []gramHit) []gramHit {
+// slot appends the refs of key k (hash h) found at position i of text
+// whose trigger's other gram is in place too.
+func (t *gramTable) slot(text []byte, k, h uint32, i int, dst []gramHit) []gramHit {
 	w := h >> 6
 	s := t.rank[w] + uint32(bits.OnesCount64(t.bits[w]&(1<<(h&63)-1)))
 	for j := t.start[s]; j < t.start[s+1]; j++ {
-		if r := &t.refs[j]; r.key == k {
-			dst = append(dst, gramHit{group: r.group, start: i - int(r.off)})
+		r := &t.refs[j]
+		if r.key != k {
+			continue
 		}
+		start := i - int(r.off)
+		if r.otherOff >= 0 {
+			// Both grams lie inside the trigger, so a true occurrence
+			// has the other one within the line.
+			o := start + int(r.otherOff)
+			if o < 0 || o+4 > len(text) || binary.LittleEndian.Uint32(text[o:])|gramFold != r.other {
+				continue
+			}
+		}
+		dst = append(dst, gramHit{group: r.group, start: start})
 	}
 	return dst
 }
