@@ -51,14 +51,6 @@ var rankedBelow = map[[2]string]string{
 }
 
 func TestFindings(t *testing.T) {
-	const base = `title: t
-category: build
-severity: high
-summary: s
-diagnosis: d
-fix: f
-validation: v
-`
 	tests := []struct {
 		name string
 		body string
@@ -79,7 +71,7 @@ validation: v
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fsys := fstest.MapFS{"p.yaml": {Data: []byte(base + tt.body)}}
+			fsys := fstest.MapFS{"p.yaml": {Data: []byte(minimalPlaybook("build", tt.body))}}
 			list, err := playbooks.LoadFS(fsys, ".", "dir", false)
 			if err != nil {
 				t.Fatal(err)
