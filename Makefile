@@ -85,7 +85,7 @@ fuzz:
 	$(GO) test ./matcher -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(or $(FUZZTIME),100000x)
 	$(GO) test ./playbooks -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(or $(FUZZTIME),60000x)
 	$(GO) test ./diagnose -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(or $(FUZZTIME),250000x)
-	$(GO) test ./cmd/faultline -run '^$$' -fuzz '^FuzzAnalyzeInput$$' -fuzztime $(or $(FUZZTIME),30000x)
+	$(GO) test ./cmd/faultline -run '^$$' -fuzz '^FuzzAnalyzeInput$$' -fuzztime $(or $(FUZZTIME),10000x)
 	$(GO) test ./redact -run '^$$' -fuzz '^FuzzLine$$' -fuzztime $(or $(FUZZTIME),50000x)
 	$(GO) test ./processor/faultlineprocessor -run '^$$' -fuzz '^FuzzProcessLogs$$' -fuzztime $(or $(FUZZTIME),30000x)
 

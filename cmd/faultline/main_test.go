@@ -137,13 +137,13 @@ func FuzzAnalyzeInput(f *testing.F) {
 	f.Add("exec /app: exec format error\n", "text")
 	f.Add("\x1b[31m##[group]Run\r\n", "github")
 	f.Add("\xff\xfe\x00", "markdown")
-	// The bundled library takes a quarter of a second to load, which would
-	// leave the fuzzer a handful of executions; the deploy playbooks (the
-	// two seeds among them) exercise the same input, rendering and exit-code
-	// paths at a few milliseconds each.
+	// The bundled library takes a fifth of a second to load, which would
+	// leave the fuzzer a handful of executions; the container and cloud
+	// playbooks, the two seeds among them, exercise the same input,
+	// rendering and exit-code paths in a few milliseconds.
 	f.Fuzz(func(t *testing.T, input, format string) {
 		var out, errOut bytes.Buffer
-		args := []string{"analyze", "--no-bundled", "--playbooks", "../../playbooks/bundled/deploy", "--format", format, "-"}
+		args := []string{"analyze", "--no-bundled", "--playbooks", "../../playbooks/bundled/container", "--playbooks", "../../playbooks/bundled/cloud", "--format", format, "-"}
 		code := run(args, strings.NewReader(input), &out, &errOut)
 		if code != exitOK && code != exitUsage {
 			t.Fatalf("exit %d", code)
