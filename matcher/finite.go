@@ -22,31 +22,25 @@ const maxFinite = 32
 func finiteStrings(re *syntax.Regexp, limit int) ([]string, finiteEnds, bool) {
 	var ends finiteEnds
 	if re.Op == syntax.OpConcat && len(re.Sub) > 1 {
-		subs := re.Sub
-		for len(subs) > 1 {
-			switch subs[0].Op {
+		// peel records an assertion at one end of the concatenation.
+		peel := func(r *syntax.Regexp, word, text finiteEnds, textOp syntax.Op) bool {
+			switch r.Op {
 			case syntax.OpWordBoundary:
-				ends |= wordStart
-			case syntax.OpBeginText:
-				ends |= textStart
+				ends |= word
+			case textOp:
+				ends |= text
 			default:
-				goto end
+				return false
 			}
+			return true
+		}
+		subs := re.Sub
+		for len(subs) > 1 && peel(subs[0], wordStart, textStart, syntax.OpBeginText) {
 			subs = subs[1:]
 		}
-	end:
-		for n := len(subs); n > 1; n = len(subs) {
-			switch subs[n-1].Op {
-			case syntax.OpWordBoundary:
-				ends |= wordEnd
-			case syntax.OpEndText:
-				ends |= textEnd
-			default:
-				goto done
-			}
-			subs = subs[:n-1]
+		for len(subs) > 1 && peel(subs[len(subs)-1], wordEnd, textEnd, syntax.OpEndText) {
+			subs = subs[:len(subs)-1]
 		}
-	done:
 		if ends != 0 {
 			re = &syntax.Regexp{Op: syntax.OpConcat, Sub: subs, Flags: re.Flags}
 		}

@@ -3,7 +3,6 @@ package matcher
 import (
 	"bytes"
 	"regexp/syntax"
-	"unicode/utf8"
 )
 
 // leadingLiterals returns, lower-cased, the literals one of which every
@@ -70,7 +69,7 @@ func leadingRun(subs []*syntax.Regexp) ([]byte, bool) {
 	var run []byte
 	for _, sub := range subs {
 		lit, ok := singleLiteral(sub)
-		if !ok || !utf8.ValidString(lit) {
+		if !ok {
 			break
 		}
 		run = append(run, lit...)

@@ -135,11 +135,7 @@ type partial struct {
 // `pg_(wal|xlog)` requires "pg_wal" or "pg_xlog", not merely "pg_", and
 // `exit ?code` requires "exit code" or "exitcode".
 func (x extractor) concat(subs []*syntax.Regexp) requirement {
-	out, ok := x.walk([]partial{{}}, subs)
-	if !ok {
-		return anything
-	}
-	out = flushAll(out)
+	out := flushAll(x.walk([]partial{{}}, subs))
 	req := make(requirement, len(out))
 	for i, p := range out {
 		req[i] = p.conj
@@ -160,7 +156,7 @@ func flushAll(out []partial) []partial {
 }
 
 // walk continues the partials in out through the concatenation subs.
-func (x extractor) walk(out []partial, subs []*syntax.Regexp) ([]partial, bool) {
+func (x extractor) walk(out []partial, subs []*syntax.Regexp) []partial {
 	for _, sub := range flattenConcat(subs) {
 		if sub.Op == syntax.OpEmptyMatch {
 			continue // the empty branch of x?: the runs go on unchanged
@@ -227,39 +223,31 @@ func (x extractor) walk(out []partial, subs []*syntax.Regexp) ([]partial, bool) 
 		}
 		out = next
 	}
-	return out, true
+	return out
 }
 
 // alternationBranches returns the branches of an alternation (x? is x or
-// nothing), each as the list of parts it concatenates; nil for anything
-// else.
-func alternationBranches(re *syntax.Regexp) [][]*syntax.Regexp {
+// nothing); nil for anything else.
+func alternationBranches(re *syntax.Regexp) []*syntax.Regexp {
 	for re.Op == syntax.OpCapture {
 		re = re.Sub[0]
 	}
-	var alts []*syntax.Regexp
 	switch re.Op {
 	case syntax.OpAlternate:
-		alts = re.Sub
+		return re.Sub
 	case syntax.OpQuest:
-		alts = []*syntax.Regexp{re.Sub[0], {Op: syntax.OpEmptyMatch}}
-	default:
-		return nil
+		return []*syntax.Regexp{re.Sub[0], {Op: syntax.OpEmptyMatch}}
 	}
-	branches := make([][]*syntax.Regexp, len(alts))
-	for i, a := range alts {
-		branches[i] = []*syntax.Regexp{a}
-	}
-	return branches
+	return nil
 }
 
 // distribute walks a copy of out through each branch and returns them all;
 // it fails when they come to more than maxAlternatives.
-func (x extractor) distribute(out []partial, branches [][]*syntax.Regexp) ([]partial, bool) {
+func (x extractor) distribute(out []partial, branches []*syntax.Regexp) ([]partial, bool) {
 	var next []partial
 	for _, b := range branches {
-		res, ok := x.walk(clonePartials(out), b)
-		if !ok || len(next)+len(res) > maxAlternatives {
+		res := x.walk(clonePartials(out), []*syntax.Regexp{b})
+		if len(next)+len(res) > maxAlternatives {
 			return nil, false
 		}
 		next = append(next, res...)

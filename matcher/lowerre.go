@@ -44,17 +44,22 @@ func lowerRegexp(re *syntax.Regexp) *regexp.Regexp {
 // lazyRegexp compiles on first use. A pattern with a lowered regex needs
 // its original only on the rare line with a Kelvin sign or long s and for
 // MatchOne; compiling both for every pattern would double the CLI's
-// start-up and add megabytes to a collector's heap.
+// start-up and add megabytes to a collector's heap. A pattern without one
+// sets re when it is compiled, before the matcher is shared.
 type lazyRegexp struct {
 	expr string
 	once sync.Once
 	re   *regexp.Regexp
 }
 
-// get returns the compiled regex. The expression was compiled once
-// already (as its lowered form, from the same parse), so it compiles.
+// get returns the compiled regex. The expression was parsed already (its
+// lowered form compiled from that parse), so it compiles.
 func (l *lazyRegexp) get() *regexp.Regexp {
-	l.once.Do(func() { l.re = regexp.MustCompile(l.expr) })
+	l.once.Do(func() {
+		if l.re == nil {
+			l.re = regexp.MustCompile(l.expr)
+		}
+	})
 	return l.re
 }
 

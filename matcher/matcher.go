@@ -73,9 +73,6 @@ type Matcher struct {
 type triggerGroup struct {
 	lit  []byte
 	alts []int32
-	// anchored says every alternative has edges: only then can the line's
-	// first and last bytes rule the whole group out.
-	anchored bool
 }
 
 type compiled struct {
@@ -98,9 +95,6 @@ type compiled struct {
 	// Triggers are the literals chosen to trigger this pattern, one per
 	// alternative (for diagnostics and lint).
 	triggers []string
-	// edges, for a pattern anchored with ^ or $, are the bytes the line
-	// can start or end with; checked before anything else.
-	edges *edges
 }
 
 type alternative struct {
@@ -111,7 +105,8 @@ type alternative struct {
 	// literals are all the alternative's required literals, the trigger
 	// first; a line must contain each of them.
 	literals [][]byte
-	// edges are the pattern's (see compiled.edges), checked first.
+	// edges, for a pattern anchored with ^ or $, are the bytes the line
+	// can start or end with (see edgesOf); checked before anything else.
 	edges *edges
 }
 
@@ -145,16 +140,9 @@ func Compile(pats []Pattern) (*Matcher, error) {
 			m.alts = append(m.alts, alternative{
 				pattern:  i,
 				exact:    a.exact[alt.trigger] && len(alt.others) == 0,
-				edges:    m.patterns[i].edges,
+				edges:    a.edges,
 				literals: append([][]byte{[]byte(alt.trigger)}, alt.others...),
 			})
-		}
-	}
-	for gi := range m.groups {
-		g := &m.groups[gi]
-		g.anchored = true
-		for _, ai := range g.alts {
-			g.anchored = g.anchored && m.alts[ai].edges != nil
 		}
 	}
 	m.grams.freeze()
@@ -166,6 +154,7 @@ type analysis struct {
 	err   string       // why the pattern cannot be compiled
 	plan  []plannedAlt // nil: it runs on every line (NoLiteral)
 	exact map[string]bool
+	edges *edges
 }
 
 // analyse compiles p into c and plans its prefilter alternatives.
@@ -180,10 +169,9 @@ func analyse(p Pattern, c *compiled) analysis {
 		if err != nil {
 			return analysis{err: err.Error()}
 		}
-		c.orig.once.Do(func() { c.orig.re = re })
+		c.orig.re = re
 	}
 	simple := parsed.Simplify()
-	c.edges = edgesOf(simple)
 	c.leading = leadingLiterals(simple)
 	plan, ok := planAlternatives(requiredLiterals(simple))
 	if !ok {
@@ -203,7 +191,7 @@ func analyse(p Pattern, c *compiled) analysis {
 		}
 		c.ends = ends
 	}
-	return analysis{plan: plan, exact: exact}
+	return analysis{plan: plan, exact: exact, edges: edgesOf(simple)}
 }
 
 type plannedAlt struct {
@@ -309,10 +297,18 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 		if s.stamp[h.group] == s.gen || h.start < 0 {
 			continue
 		}
+		// The group's alternatives that the line's first and last bytes
+		// leave possible, as candidates until the trigger is confirmed.
+		// None (anchored patterns: `^E\s+...Error` on a line holding
+		// "error") rules the group out for the whole line.
 		g := &m.groups[h.group]
-		if g.anchored && !m.anyEdgesOK(g, text) {
-			// Anchored patterns whose first or last byte rules them out:
-			// common for `^E\s+...Error` on lines holding "error".
+		n := len(s.cands)
+		for _, ai := range g.alts {
+			if e := m.alts[ai].edges; e == nil || e.ok(text) {
+				s.cands = append(s.cands, ai)
+			}
+		}
+		if len(s.cands) == n {
 			s.stamp[h.group] = s.gen
 			continue
 		}
@@ -320,14 +316,10 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 			lower = s.lowered(text)
 		}
 		if h.start >= len(lower) || !bytes.HasPrefix(lower[h.start:], g.lit) {
+			s.cands = s.cands[:n] // the trigger may still be elsewhere in the line
 			continue
 		}
 		s.stamp[h.group] = s.gen
-		for _, ai := range g.alts {
-			if e := m.alts[ai].edges; e == nil || e.ok(text) {
-				s.cands = append(s.cands, ai)
-			}
-		}
 	}
 	for _, ci := range s.cands {
 		alt := &m.alts[ci]
@@ -347,35 +339,20 @@ func (m *Matcher) MatchClean(s *Scratch, line []byte, hits []int) []int {
 	return hits
 }
 
-// anyEdgesOK reports whether some alternative of g may match text as far
-// as its anchored ends tell.
-func (m *Matcher) anyEdgesOK(g *triggerGroup, text []byte) bool {
-	for _, ai := range g.alts {
-		if e := m.alts[ai].edges; e == nil || e.ok(text) {
-			return true
-		}
-	}
-	return false
-}
-
 // matches runs the pattern on a candidate line: a finite pattern by a
 // substring search of the lowered line, any other by its regex, on the
 // lowered line where it can (see lowerRegexp) and from the first place a
 // match can begin (see leadingLiterals).
 func (p *compiled) matches(text, lower []byte) bool {
-	if len(lower) != len(text) {
-		// Lowering spelled a Kelvin sign or long s in ASCII, which moved
-		// the lowered line's bytes and changed where \b falls: only a
-		// plain substring search can use it.
-		if p.finite != nil && p.ends == 0 {
-			return p.ends.anyIn(lower, p.finite)
-		}
-		return p.orig.get().Match(text)
-	}
-	if p.finite != nil {
+	// Lowering may have spelled a Kelvin sign or long s in ASCII, which
+	// moves the lowered line's bytes and changes where \b falls: then only
+	// a plain substring search can use it, and anything else runs the
+	// original regex on the text.
+	folded := len(lower) != len(text)
+	if p.finite != nil && !(folded && p.ends != 0) {
 		return p.ends.anyIn(lower, p.finite)
 	}
-	if p.low == nil && p.leading == nil {
+	if folded {
 		return p.orig.get().Match(text)
 	}
 	re, subject := p.low, lower
