@@ -72,14 +72,7 @@ func TestFindings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fsys := fstest.MapFS{"p.yaml": {Data: []byte(minimalPlaybook("build", tt.body))}}
-			list, err := playbooks.LoadFS(fsys, ".", "dir", false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			e, err := diagnose.Compile(playbooks.NewLibrary(list))
-			if err != nil {
-				t.Fatal(err)
-			}
+			e := compileFS(t, fsys)
 			var all []string
 			for _, f := range Run(e, nil) {
 				all = append(all, f.String())
@@ -101,14 +94,12 @@ func TestSharedSignal(t *testing.T) {
 examples: {match: ['alpha failure'], no_match: ['x']}`)
 	}
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte(pb(""))}, "b.yaml": {Data: []byte(pb(""))}}
-	list, _ := playbooks.LoadFS(fsys, ".", "dir", false)
-	e, _ := diagnose.Compile(playbooks.NewLibrary(list))
+	e := compileFS(t, fsys)
 	if fs := errorsOf(Run(e, nil)); len(fs) != 1 || !strings.Contains(fs[0].Msg, "also a signal of a") {
 		t.Errorf("findings = %v", fs)
 	}
 	fsys["b.yaml"] = &fstest.MapFile{Data: []byte(pb("both are about alpha"))}
-	list, _ = playbooks.LoadFS(fsys, ".", "dir", false)
-	e, _ = diagnose.Compile(playbooks.NewLibrary(list))
+	e = compileFS(t, fsys)
 	if fs := Run(e, nil); Errors(fs) != 0 {
 		t.Errorf("a shared signal with a reason is still reported: %v", fs)
 	}
@@ -131,14 +122,7 @@ func TestRankWarning(t *testing.T) {
 examples: {match: ['dial tcp 10.0.0.1:5432: connect: connection refused'], no_match: ['x']}`)
 	specific := minimalPlaybook("database", `signals: [{pattern: 'connect: connection refused', why: 'the generic form'}, {pattern: ':5432', weight: 0.2}]
 examples: {match: ['dial tcp 10.0.0.1:5432: connect: connection refused'], no_match: ['x']}`)
-	list, err := playbooks.LoadFS(fstest.MapFS{"generic.yaml": {Data: []byte(generic)}, "postgres.yaml": {Data: []byte(specific)}}, ".", "dir", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := diagnose.Compile(playbooks.NewLibrary(list))
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := compileFS(t, fstest.MapFS{"generic.yaml": {Data: []byte(generic)}, "postgres.yaml": {Data: []byte(specific)}})
 	var ranks []string
 	for _, f := range Run(e, nil) {
 		if strings.Contains(f.Msg, "first (score") {
@@ -153,6 +137,21 @@ examples: {match: ['dial tcp 10.0.0.1:5432: connect: connection refused'], no_ma
 
 // minimalPlaybook is a valid playbook of category with the required prose
 // filled in, and body (its signals and examples) appended.
+// compileFS loads the playbooks of fsys (shown as dir/...) and compiles
+// them, failing the test on any error.
+func compileFS(t *testing.T, fsys fstest.MapFS) *diagnose.Engine {
+	t.Helper()
+	list, err := playbooks.LoadFS(fsys, ".", "dir", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := diagnose.Compile(playbooks.NewLibrary(list))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 func minimalPlaybook(category, body string) string {
 	return "title: t\ncategory: " + category + "\nseverity: high\nsummary: s\ndiagnosis: d\nfix: f\nvalidation: v\n" + body + "\n"
 }
